@@ -1,0 +1,79 @@
+#pragma once
+
+// Internal to src/store/: the SQLiteCpp adapter (STYLE.md 2.6). Include only from store .cc files.
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/json/value.hpp>
+
+#include "base/result.h"
+#include "store/execution_store.h"
+
+namespace allma::store::sqlite {
+
+// Converts a SQLite failure into our vocabulary, prefixed with `context`:
+// busy/locked and full disk/I-O errors are kUnavailable (the message names the busy timeout or
+// the full disk); a file that is not a database or is corrupt is kFailedPrecondition; a
+// constraint violation is kFailedPrecondition; anything else is kInternal.
+Error from_exception(const SQLite::Exception& e, std::string_view context,
+                     std::chrono::milliseconds busy_timeout);
+
+// Runs `body` (returning Status or Result<T>), turning any exception it throws into an Error.
+template <typename F>
+auto guarded(std::string_view context, std::chrono::milliseconds busy_timeout, F&& body)
+    -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return from_exception(e, context, busy_timeout);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, std::string(context) + ": " + e.what());
+  }
+}
+
+// Runs `body` inside one transaction on `db` (BEGIN IMMEDIATE when `write`, else DEFERRED),
+// committing when it returns OK and rolling back when it fails or throws.
+template <typename F>
+auto in_transaction(SQLite::Database& db, std::string_view context,
+                    std::chrono::milliseconds busy_timeout, bool write, F&& body)
+    -> decltype(body()) {
+  return guarded(context, busy_timeout, [&]() -> decltype(body()) {
+    SQLite::Transaction transaction(db, write ? SQLite::TransactionBehavior::IMMEDIATE
+                                              : SQLite::TransactionBehavior::DEFERRED);
+    auto result = body();
+    if (result.ok()) {
+      transaction.commit();
+    }
+    return result;
+  });
+}
+
+std::int64_t to_millis(TimePoint t);
+TimePoint from_millis(std::int64_t ms);
+
+// Compact JSON text of `v` (boost::json::serialize).
+std::string to_text(const boost::json::value& v);
+
+// Parses stored JSON text; kFailedPrecondition naming `where` when it does not parse.
+Result<boost::json::value> from_text(std::string_view text, std::string_view where);
+
+// Column `index` of the current row as JSON; SQL NULL reads as JSON null.
+Result<boost::json::value> json_column(SQLite::Statement& row, int index, std::string_view where);
+
+// Column `index` as a time; SQL NULL gives nullopt.
+std::optional<TimePoint> optional_time(SQLite::Statement& row, int index);
+
+void bind_optional_time(SQLite::Statement& statement, int index,
+                        const std::optional<TimePoint>& t);
+
+// The opaque page token for the key (started_at, id) of the last item of a page, and back.
+std::string encode_page_token(std::int64_t started_at_ms, const std::string& id);
+Result<std::pair<std::int64_t, std::string>> decode_page_token(std::string_view token);
+
+}  // namespace allma::store::sqlite
