@@ -1,0 +1,425 @@
+#include "aws/lambda_client.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <curl/curl.h>
+
+#include "aws/encoding.h"
+#include "aws/endpoint.h"
+#include "aws/invoke_request.h"
+#include "aws/lambda_errors.h"
+#include "aws/sigv4.h"
+#include "base/log.h"
+
+namespace allma::aws {
+namespace {
+
+constexpr std::string_view kComponent = "lambda";
+constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
+constexpr int kPollMilliseconds = 1000;
+
+using Clock = std::chrono::steady_clock;
+
+// One call, from the queue to its callback.
+struct Call {
+  PreparedInvoke prepared;
+  std::optional<Error> early_error;  // set: complete at once, nothing is sent
+  engine::FunctionInvoker::Callback done;
+  std::chrono::milliseconds timeout{0};
+
+  // Transfer state, owned by the worker thread.
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  std::string response_body;
+  std::map<std::string, std::string> response_headers;  // lowercased names
+  bool too_large = false;
+  Clock::time_point started;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+std::string amz_date_now() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[17];
+  std::strftime(out, sizeof out, "%Y%m%dT%H%M%SZ", &tm);
+  return out;
+}
+
+Error transport_error(ErrorCode code, std::string_view cause, std::string message) {
+  Error error = make_error(code, std::move(message), "TransientStepError");
+  boost::json::object details;
+  details["cause"] = cause;
+  error.details = std::move(details);
+  return error;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  Call* call = static_cast<Call*>(user);
+  std::size_t n = size * count;
+  if (call->response_body.size() + n > kMaxResponseBytes) {
+    call->too_large = true;
+    return 0;
+  }
+  call->response_body.append(data, n);
+  return n;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  Call* call = static_cast<Call*>(user);
+  std::string_view line(data, size * count);
+  if (line.substr(0, 5) == "HTTP/") {
+    call->response_headers.clear();  // a new response (after 100 Continue, for instance)
+    return line.size();
+  }
+  std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  call->response_headers[name] = std::string(value);
+  return line.size();
+}
+
+std::string header_of(const Call& call, const std::string& name) {
+  auto it = call.response_headers.find(name);
+  return it == call.response_headers.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+class LambdaClient::Worker {
+ public:
+  Worker(LambdaClientOptions options, std::optional<Endpoint> endpoint, CURLM* multi)
+      : options_(std::move(options)), endpoint_(std::move(endpoint)), multi_(multi) {}
+
+  ~Worker() {
+    stop();
+    curl_multi_cleanup(multi_);
+  }
+
+  // Completes every pending call with the shutdown error and joins the thread. Idempotent.
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    curl_multi_wakeup(multi_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void start() { thread_ = std::thread([this] { run(); }); }
+
+  void submit(std::unique_ptr<Call> call) {
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_) {
+        incoming_.push_back(std::move(call));
+        call = nullptr;
+      }
+    }
+    if (call != nullptr) {
+      // The thread is gone (the client is being destroyed): complete here.
+      call->done(transport_error(ErrorCode::kUnavailable, "shutdown",
+                                 "lambda client shut down before the call was sent"));
+      return;
+    }
+    curl_multi_wakeup(multi_);
+  }
+
+  const std::optional<Endpoint>& endpoint() const { return endpoint_; }
+  const LambdaClientOptions& options() const { return options_; }
+
+ private:
+  void run();
+  bool take_incoming();
+  void start_waiting();
+  void begin(std::unique_ptr<Call> call);
+  void finish_done();
+  void complete(Call& call, CURLcode code);
+  Result<engine::InvokeResponse> outcome(Call& call, CURLcode code);
+  void shut_down();
+
+  LambdaClientOptions options_;
+  std::optional<Endpoint> endpoint_;
+  CURLM* multi_;
+  std::thread thread_;
+
+  std::mutex mu_;
+  std::deque<std::unique_ptr<Call>> incoming_;  // guarded by mu_
+  bool stopping_ = false;                       // guarded by mu_
+  bool closed_ = false;                         // guarded by mu_
+
+  // Worker thread only.
+  std::deque<std::unique_ptr<Call>> waiting_;         // validated, waiting for a connection
+  std::map<CURL*, std::unique_ptr<Call>> active_;     // handed to libcurl
+};
+
+void LambdaClient::Worker::run() {
+  while (take_incoming()) {
+    start_waiting();
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    finish_done();
+    curl_multi_poll(multi_, nullptr, 0, kPollMilliseconds, nullptr);
+  }
+  shut_down();
+}
+
+// Moves new calls to the waiting list, completing the ones that failed validation. Returns
+// false once the client is stopping.
+bool LambdaClient::Worker::take_incoming() {
+  std::deque<std::unique_ptr<Call>> batch;
+  bool stopping = false;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(incoming_);
+    stopping = stopping_;
+  }
+  for (std::unique_ptr<Call>& call : batch) {
+    if (call->early_error) {
+      call->done(std::move(*call->early_error));
+    } else {
+      waiting_.push_back(std::move(call));
+    }
+  }
+  return !stopping;
+}
+
+void LambdaClient::Worker::start_waiting() {
+  while (!waiting_.empty() && active_.size() < options_.max_connections) {
+    std::unique_ptr<Call> call = std::move(waiting_.front());
+    waiting_.pop_front();
+    begin(std::move(call));
+  }
+}
+
+void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
+  const PreparedInvoke& p = call->prepared;
+  SigningInput input{"POST", p.path, p.query, p.headers, p.payload, p.region, "lambda",
+                     amz_date_now()};
+  Signature signature = sign_v4(input, options_.credentials);
+
+  curl_slist* list = nullptr;
+  for (const auto& [name, value] : p.headers) {
+    list = curl_slist_append(list, (name + ": " + value).c_str());
+  }
+  list = curl_slist_append(list, ("X-Amz-Date: " + input.amz_date).c_str());
+  if (!options_.credentials.session_token.empty()) {
+    list = curl_slist_append(
+        list, ("X-Amz-Security-Token: " + options_.credentials.session_token).c_str());
+  }
+  list = curl_slist_append(list, ("Authorization: " + signature.authorization).c_str());
+  list = curl_slist_append(list, "Expect:");
+  call->header_list = list;
+
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) {
+    curl_slist_free_all(list);
+    call->done(make_error(ErrorCode::kInternal, "curl_easy_init failed"));
+    return;
+  }
+  call->easy = easy;
+  curl_easy_setopt(easy, CURLOPT_URL, p.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, p.payload.data());
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(p.payload.size()));
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "allma");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(call->timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(call->timeout, options_.connect_timeout).count()));
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, call.get());
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, call.get());
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call->error_buffer);
+
+  call->started = Clock::now();
+  curl_multi_add_handle(multi_, easy);
+  active_.emplace(easy, std::move(call));
+}
+
+void LambdaClient::Worker::finish_done() {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    auto it = active_.find(msg->easy_handle);
+    if (it == active_.end()) continue;
+    std::unique_ptr<Call> call = std::move(it->second);
+    active_.erase(it);
+    CURLcode code = msg->data.result;
+    curl_multi_remove_handle(multi_, call->easy);
+    complete(*call, code);
+  }
+}
+
+void LambdaClient::Worker::complete(Call& call, CURLcode code) {
+  long status = 0;
+  curl_easy_getinfo(call.easy, CURLINFO_RESPONSE_CODE, &status);
+  auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - call.started);
+  log::debug(kComponent, "invoke_request",
+             {{"method", "POST"},
+              {"host", call.prepared.host_header},
+              {"path", call.prepared.path},
+              {"status", status},
+              {"request_bytes", call.prepared.payload.size()},
+              {"response_bytes", call.response_body.size()},
+              {"latency_ms", static_cast<long long>(latency.count())},
+              {"curl_code", static_cast<int>(code)}});
+
+  Result<engine::InvokeResponse> result = outcome(call, code);
+  curl_easy_cleanup(call.easy);
+  curl_slist_free_all(call.header_list);
+  call.easy = nullptr;
+  call.header_list = nullptr;
+  call.done(std::move(result));
+}
+
+Result<engine::InvokeResponse> LambdaClient::Worker::outcome(Call& call, CURLcode code) {
+  const std::string& name = call.prepared.display_name;
+  std::string prefix = "invoke \"" + name + "\": ";
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(call.easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status > 299) {
+      Error error = service_error(static_cast<int>(status), header_of(call, "x-amzn-errortype"),
+                                  call.response_body, header_of(call, "x-amzn-requestid"));
+      return error.in("invoke \"" + name + "\"");
+    }
+    engine::InvokeResponse response;
+    response.status_code = static_cast<int>(status);
+    response.payload = std::move(call.response_body);
+    response.function_error = header_of(call, "x-amz-function-error");
+    response.executed_version = header_of(call, "x-amz-executed-version");
+    response.request_id = header_of(call, "x-amzn-requestid");
+    std::string log_result = header_of(call, "x-amz-log-result");
+    if (!log_result.empty()) {
+      response.log_tail = base64_decode(log_result).value_or(std::string());
+    }
+    return response;
+  }
+
+  std::string detail = call.error_buffer[0] != '\0' ? call.error_buffer : curl_easy_strerror(code);
+  if (call.too_large) {
+    return make_error(ErrorCode::kContentError,
+                      prefix + "answer is larger than " + std::to_string(kMaxResponseBytes) +
+                          " bytes");
+  }
+  long sent = 0;  // bytes of request headers written; 0 when never connected
+  curl_easy_getinfo(call.easy, CURLINFO_REQUEST_SIZE, &sent);
+  Error error;
+  if (code == CURLE_OPERATION_TIMEDOUT && sent > 0) {
+    error = transport_error(ErrorCode::kDeadlineExceeded, "timeout",
+                            prefix + "no answer within " +
+                                std::to_string(call.timeout.count()) + " ms");
+    error.details.as_object()["timeoutMs"] = call.timeout.count();
+  } else if (sent == 0 || code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+             code == CURLE_OPERATION_TIMEDOUT) {
+    error = transport_error(ErrorCode::kUnavailable, "connection",
+                            prefix + "cannot connect: " + detail);
+  } else {
+    error = transport_error(ErrorCode::kUnavailable, "connection_lost",
+                            prefix + "connection lost: " + detail);
+  }
+  error.details.as_object()["curlCode"] = static_cast<int>(code);
+  return error;
+}
+
+void LambdaClient::Worker::shut_down() {
+  auto shutdown_error = [] {
+    return transport_error(ErrorCode::kUnavailable, "shutdown",
+                           "lambda client shut down before the answer");
+  };
+  for (auto& [easy, call] : active_) {
+    curl_multi_remove_handle(multi_, easy);
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(call->header_list);
+    call->done(shutdown_error());
+  }
+  active_.clear();
+  for (std::unique_ptr<Call>& call : waiting_) call->done(shutdown_error());
+  waiting_.clear();
+
+  // Calls submitted meanwhile (also from the callbacks above) are completed here too.
+  while (true) {
+    std::deque<std::unique_ptr<Call>> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(incoming_);
+      if (batch.empty()) {
+        closed_ = true;
+        return;
+      }
+    }
+    for (std::unique_ptr<Call>& call : batch) {
+      call->done(call->early_error ? std::move(*call->early_error) : shutdown_error());
+    }
+  }
+}
+
+Result<std::unique_ptr<LambdaClient>> LambdaClient::create(LambdaClientOptions options) {
+  static std::once_flag curl_ready;
+  static CURLcode init_code = CURLE_OK;
+  std::call_once(curl_ready, [] { init_code = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (init_code != CURLE_OK) {
+    return make_error(ErrorCode::kInternal, "libcurl initialisation failed");
+  }
+
+  std::optional<Endpoint> endpoint;
+  if (!options.endpoint_override.empty()) {
+    Result<Endpoint> parsed = parse_endpoint(options.endpoint_override);
+    if (!parsed.ok()) return parsed.error();
+    endpoint = std::move(*parsed);
+  }
+  if (options.max_connections == 0) options.max_connections = 1;
+
+  CURLM* multi = curl_multi_init();
+  if (multi == nullptr) return make_error(ErrorCode::kInternal, "curl_multi_init failed");
+  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    static_cast<long>(options.max_connections));
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options.max_connections));
+
+  auto worker = std::make_unique<Worker>(std::move(options), std::move(endpoint), multi);
+  worker->start();
+  return std::unique_ptr<LambdaClient>(new LambdaClient(std::move(worker)));
+}
+
+LambdaClient::LambdaClient(std::unique_ptr<Worker> worker) : worker_(std::move(worker)) {}
+
+LambdaClient::~LambdaClient() { worker_->stop(); }
+
+void LambdaClient::invoke(engine::InvokeRequest request, Callback done) {
+  auto call = std::make_unique<Call>();
+  call->done = std::move(done);
+  call->timeout = request.timeout;
+  Result<PreparedInvoke> prepared =
+      prepare_invoke(request, worker_->endpoint(), worker_->options().default_region);
+  if (prepared.ok()) {
+    call->prepared = std::move(*prepared);
+  } else {
+    call->early_error = std::move(prepared).error();
+  }
+  worker_->submit(std::move(call));
+}
+
+}  // namespace allma::aws

@@ -1,0 +1,234 @@
+#include "aws/sigv4.h"
+
+#include <algorithm>
+#include <array>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "aws/encoding.h"
+
+namespace allma::aws {
+namespace {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// botocore's SIGNED_HEADERS_BLACKLIST.
+constexpr std::array<std::string_view, 11> kUnsignedHeaders = {
+    "connection", "expect",  "keep-alive", "proxy-authenticate", "proxy-authorization",
+    "te",         "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The ASCII characters Python's str.split() treats as whitespace.
+bool is_py_space(char c) { return (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || c == ' '; }
+
+// Trims and collapses inner whitespace runs to one space (Python's ' '.join(v.split())).
+std::string trim_all(std::string_view value) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : value) {
+    if (is_py_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+// RFC 3986 §5.2.4 dot-segment removal plus empty-segment removal, as botocore does.
+std::string normalize_path(std::string_view path) {
+  if (path.empty()) {
+    return "/";
+  }
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t slash = std::min(path.find('/', start), path.size());
+    std::string_view segment = path.substr(start, slash - start);
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      segments.push_back(segment);
+    }
+    start = slash + 1;
+  }
+  std::string out = path.front() == '/' ? "/" : "";
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) out += '/';
+    out += segments[i];
+  }
+  if (path.back() == '/' && !segments.empty()) out += '/';
+  return out;
+}
+
+std::string canonical_query(std::string_view query) {
+  if (query.empty()) {
+    return "";
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t amp = std::min(query.find('&', start), query.size());
+    std::string_view pair = query.substr(start, amp - start);
+    std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      pairs.emplace_back(pair, std::string_view());
+    } else {
+      pairs.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+    }
+    start = amp + 1;
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::string out;
+  for (const auto& [key, value] : pairs) {
+    if (!out.empty()) out += '&';
+    out += key;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
+// The headers to sign, lowercased, in input order, with x-amz-date and the token set.
+HeaderList headers_to_sign(const SigningInput& in, const Credentials& creds) {
+  HeaderList out;
+  for (const auto& [name, value] : in.headers) {
+    std::string lower = to_lower(name);
+    bool never = std::find(kUnsignedHeaders.begin(), kUnsignedHeaders.end(), lower) !=
+                 kUnsignedHeaders.end();
+    bool replaced = lower == "x-amz-date" || lower == "authorization" ||
+                    (lower == "x-amz-security-token" && !creds.session_token.empty());
+    if (!never && !replaced) out.emplace_back(std::move(lower), value);
+  }
+  out.emplace_back("x-amz-date", in.amz_date);
+  if (!creds.session_token.empty()) {
+    out.emplace_back("x-amz-security-token", creds.session_token);
+  }
+  return out;
+}
+
+// Fills `signed_names` ("a;b;c") and returns the canonical header block (each line ends '\n').
+std::string canonical_headers(const HeaderList& headers, std::string& signed_names) {
+  std::vector<std::string_view> names;
+  for (const auto& header : headers) names.push_back(header.first);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+
+  std::string block;
+  signed_names.clear();
+  for (std::string_view name : names) {
+    if (!signed_names.empty()) signed_names += ';';
+    signed_names += name;
+    block += name;
+    block += ':';
+    bool first = true;
+    for (const auto& [header, value] : headers) {
+      if (header != name) continue;
+      if (!first) block += ',';
+      block += trim_all(value);
+      first = false;
+    }
+    block += '\n';
+  }
+  return block;
+}
+
+std::string payload_hash(const SigningInput& in) {
+  for (const auto& [name, value] : in.headers) {
+    if (to_lower(name) == "x-amz-content-sha256") return value;
+  }
+  return sha256_hex(in.payload);
+}
+
+std::string build_canonical(const SigningInput& in, const Credentials& creds,
+                            std::string& signed_names) {
+  HeaderList headers = headers_to_sign(in, creds);
+  std::string out = in.method;
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  out += '\n';
+  out += uri_encode(normalize_path(in.path), false);
+  out += '\n';
+  out += canonical_query(in.query);
+  out += '\n';
+  out += canonical_headers(headers, signed_names);
+  out += '\n';
+  out += signed_names;
+  out += '\n';
+  out += payload_hash(in);
+  return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return hex_encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+}
+
+std::string uri_encode(std::string_view s, bool encode_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved || (c == '/' && !encode_slash)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+std::string canonical_request_v4(const SigningInput& in, const Credentials& creds) {
+  std::string signed_names;
+  return build_canonical(in, creds, signed_names);
+}
+
+Signature sign_v4(const SigningInput& in, const Credentials& creds) {
+  Signature sig;
+  std::string canonical = build_canonical(in, creds, sig.signed_headers);
+
+  std::string date = in.amz_date.substr(0, 8);
+  sig.credential_scope = date + "/" + in.region + "/" + in.service + "/aws4_request";
+  std::string to_sign = "AWS4-HMAC-SHA256\n" + in.amz_date + "\n" + sig.credential_scope + "\n" +
+                        sha256_hex(canonical);
+
+  std::string key = hmac_sha256("AWS4" + creds.secret_access_key, date);
+  key = hmac_sha256(key, in.region);
+  key = hmac_sha256(key, in.service);
+  key = hmac_sha256(key, "aws4_request");
+  sig.signature = hex_encode(hmac_sha256(key, to_sign));
+
+  sig.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" +
+                      sig.credential_scope + ", SignedHeaders=" + sig.signed_headers +
+                      ", Signature=" + sig.signature;
+  return sig;
+}
+
+}  // namespace allma::aws
