@@ -1,0 +1,75 @@
+// The `allma` command.
+#include <unistd.h>
+
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "base/log.h"
+#include "cli/cli_support.h"
+#include "cli/run_command.h"
+#include "cli/tool_commands.h"
+#if __has_include("cli/lambda_command.h")
+#include "cli/lambda_command.h"
+#define ALLMA_HAVE_LAMBDA_COMMAND 1
+#endif
+#if __has_include("cli/store_commands.h")
+#include "cli/store_commands.h"
+#define ALLMA_HAVE_STORE_COMMANDS 1
+#endif
+
+namespace {
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"allma: run Allma flows whose steps invoke Lambda functions"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("allma 0.1.0"));
+
+  std::string store_path;
+  std::string log_level = "warn";
+  std::string log_format = isatty(STDERR_FILENO) ? "text" : "json";
+  app.add_option("--store", store_path,
+                 "Execution store (SQLite file; default ~/.local/share/allma/allma.db)");
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", log_format, "text (terminal) or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.parse_complete_callback([&] {
+    allma::log::configure(log_format == "json" ? allma::log::Format::kJson
+                                               : allma::log::Format::kText,
+                          allma::log::parse_level(log_level));
+  });
+
+  int exit_code = allma::cli::kExitOk;
+  allma::cli::register_run_commands(app, &store_path, &exit_code);
+  allma::cli::register_tool_commands(app, &exit_code);
+#ifdef ALLMA_HAVE_LAMBDA_COMMAND
+  allma::cli::register_lambda_command(app);
+#endif
+#ifdef ALLMA_HAVE_STORE_COMMANDS
+  allma::cli::register_store_commands(app, &store_path);
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : allma::cli::kExitBadInput;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    allma::log::error("cli", "internal_error", {{"what", e.what()}});
+    return allma::cli::kExitInternal;
+  } catch (...) {
+    allma::log::error("cli", "internal_error");
+    return allma::cli::kExitInternal;
+  }
+}

@@ -1,0 +1,177 @@
+#include "cli/run_command.h"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/cli_support.h"
+#include "engine/executor.h"
+#include "json/stringify.h"
+#include "store/sqlite_execution_store.h"
+
+namespace allma::cli {
+namespace {
+
+struct RunOptions {
+  std::string flow_file;
+  std::string input_file;
+  std::string execution_id;
+  InvokeOptions invoke;
+  bool json = false;
+  bool no_store = false;
+};
+
+// Prints one line per step attempt: readable on stderr, or JSON events on stdout with --json.
+class PrintingObserver final : public engine::ExecutionObserver {
+ public:
+  explicit PrintingObserver(bool json) : json_(json) {}
+
+  void on_attempt(const engine::AttemptEvent& e) override {
+    if (json_) {
+      boost::json::object line{{"event", "attempt"},
+                               {"executionId", e.execution_id},
+                               {"step", e.step_id},
+                               {"function", e.function_name},
+                               {"attempt", e.attempt},
+                               {"status", e.status},
+                               {"durationMs", e.duration.count()}};
+      if (!e.error_name.empty()) {
+        line["errorName"] = e.error_name;
+        line["errorMessage"] = e.error_message;
+      }
+      if (e.status == "RETRYING") line["retryInMs"] = e.retry_in.count();
+      std::cout << json::stringify(line) << std::endl;
+      return;
+    }
+    std::string fn = e.function_name.empty() ? "-" : e.function_name;
+    std::string line = fmt::format("step {:<20} fn {:<28} attempt {:<2} {:<9} {:>6} ms", e.step_id,
+                                   fn, e.attempt, e.status, e.duration.count());
+    if (!e.error_name.empty()) line += "  " + e.error_name + ": " + e.error_message;
+    if (e.status == "RETRYING") line += fmt::format("  (retry in {} ms)", e.retry_in.count());
+    std::cerr << line << std::endl;
+  }
+
+  void on_warning(const std::string& execution_id, const std::string& step_id,
+                  const std::string& message) override {
+    if (json_) {
+      std::cout << json::stringify(boost::json::object{{"event", "warning"},
+                                                       {"executionId", execution_id},
+                                                       {"step", step_id},
+                                                       {"message", message}})
+                << std::endl;
+      return;
+    }
+    std::cerr << "step " << step_id << " warning: " << message << std::endl;
+  }
+
+ private:
+  bool json_;
+};
+
+int report_result(const engine::ExecutionResult& result, bool json) {
+  std::string status(store::to_string(result.status));
+  if (json) {
+    boost::json::object line{{"event", "execution_finished"},
+                             {"executionId", result.execution_id},
+                             {"status", status},
+                             {"finalContextData", result.context}};
+    if (!result.error.is_null()) line["errorInfo"] = result.error;
+    std::cout << json::stringify(line) << std::endl;
+  } else {
+    std::cout << json::stringify_pretty(boost::json::value(result.context)) << std::endl;
+    std::cerr << "execution " << result.execution_id << " " << status << std::endl;
+    if (const boost::json::object* err = result.error.if_object()) {
+      std::cerr << "error: " << json::stringify_pretty(*err) << std::endl;
+    }
+  }
+  return result.status == store::ExecutionStatus::kCompleted ? kExitOk : kExitFailed;
+}
+
+Result<std::unique_ptr<store::ExecutionStore>> open_store(const std::string& path) {
+  std::string where = path.empty() ? store::default_store_path() : path;
+  Result<std::unique_ptr<store::SqliteExecutionStore>> opened =
+      store::SqliteExecutionStore::open(where, {});
+  if (!opened.ok()) return opened.error();
+  return std::unique_ptr<store::ExecutionStore>(std::move(*opened));
+}
+
+int run_flow(const RunOptions& options, const std::string& store_path) {
+  std::shared_ptr<const flow::Flow> flow = load_flow_or_report(options.flow_file);
+  if (!flow) return kExitBadInput;
+
+  boost::json::value trigger = boost::json::object();
+  if (!options.input_file.empty()) {
+    Result<boost::json::value> input = read_json_input(options.input_file);
+    if (!input.ok()) {
+      print_error("--input: " + input.error().message);
+      return kExitBadInput;
+    }
+    trigger = std::move(*input);
+  }
+
+  std::unique_ptr<store::ExecutionStore> store;
+  if (!options.no_store) {
+    Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+    if (!opened.ok()) {
+      print_error("store: " + opened.error().message);
+      return kExitBadInput;
+    }
+    store = std::move(*opened);
+    store::FlowRecord record;
+    record.id = flow->id;
+    record.version = flow->version;
+    record.definition = flow->definition;
+    if (Status st = store->put_flow(record); !st.ok()) {
+      print_error("store: " + st.error().message);
+      return kExitBadInput;
+    }
+  }
+
+  Result<std::unique_ptr<InvokeStack>> stack = build_invoke_stack(options.invoke);
+  if (!stack.ok()) {
+    print_error(stack.error().message);
+    return kExitBadInput;
+  }
+
+  PrintingObserver observer(options.json);
+  engine::ExecutorOptions exec;
+  exec.invoker = (*stack)->invoker.get();
+  exec.store = store.get();
+  exec.policy = (*stack)->policy.get();
+  exec.observer = &observer;
+  exec.default_region = (*stack)->region;
+  engine::Executor executor(exec);
+  engine::StartRequest request{std::move(trigger), options.execution_id};
+  Result<engine::ExecutionResult> result = executor.run(flow, std::move(request));
+  if (!result.ok()) {
+    print_error(result.error().message);
+    return kExitBadInput;
+  }
+  return report_result(*result, options.json);
+}
+
+}  // namespace
+
+void register_run_commands(CLI::App& app, const std::string* store_path, int* exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = app.add_subcommand("run", "Run a flow to its end and print its final context");
+  run->add_option("flow", options->flow_file, "Flow definition (JSON)")->required();
+  run->add_option("--input", options->input_file, "Trigger payload: a JSON file, or - for stdin");
+  run->add_option("--execution-id", options->execution_id, "flowExecutionId to use (a UUID)");
+  run->add_option("--lambda-endpoint", options->invoke.lambda_endpoint,
+                  "Lambda endpoint URL (AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL win)");
+  run->add_option("--functions", options->invoke.functions_file,
+                  "Start the local function host in-process with these functions");
+  run->add_option("--policy", options->invoke.policy_file, "Invoke policy (IAM policy JSON)");
+  run->add_flag("--json", options->json, "One JSON event per line on stdout");
+  run->add_flag("--no-store", options->no_store, "Do not record the execution");
+  run->callback([=] { *exit_code = run_flow(*options, *store_path); });
+}
+
+}  // namespace allma::cli

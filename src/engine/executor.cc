@@ -1,0 +1,471 @@
+#include "engine/executor.h"
+
+#include <future>
+#include <random>
+
+#include "base/log.h"
+#include "base/uuid.h"
+#include "engine/execution_state.h"
+#include "engine/retry_policy.h"
+#include "engine/transitions.h"
+#include "json/stringify.h"
+#include "mapping/input_mapping.h"
+#include "mapping/output_mapping.h"
+
+namespace allma::engine {
+namespace {
+
+constexpr std::string_view kComponent = "engine";
+
+}  // namespace
+
+using store::AttemptStatus;
+using store::ExecutionStatus;
+
+boost::json::object runtime_fields(const Execution& e) {
+  return boost::json::object{
+      {"flowDefinitionId", e.flow->id},
+      {"flowDefinitionVersion", e.flow->version},
+      {"flowExecutionId", e.id},
+      {"status", "RUNNING"},
+      {"startTime", e.start_time},
+      {"currentStepInstanceId", e.step ? e.step->id : std::string()},
+      {"completedStepCount", e.completed_steps},
+  };
+}
+
+boost::json::object error_info(const Error& error, const flow::Step* step) {
+  boost::json::object details;
+  if (step != nullptr) details["failedStepInstanceId"] = step->id;
+  if (const boost::json::object* extra = error.details.if_object()) {
+    for (const auto& member : *extra) details[member.key()] = member.value();
+  }
+  return boost::json::object{{"errorName", error.name},
+                             {"errorMessage", error.message},
+                             {"errorDetails", std::move(details)},
+                             {"isRetryable", false}};
+}
+
+
+Executor::Executor(ExecutorOptions options) : state_(std::make_unique<State>(std::move(options))) {}
+
+Executor::~Executor() = default;
+
+boost::json::object initial_context(const flow::Flow& flow, const boost::json::object& trigger,
+                                    const std::string& execution_id) {
+  boost::json::object context = trigger;
+  context["initialContextData"] = trigger;
+  context["steps_output"] = boost::json::object();
+
+  boost::json::object variables = flow.flow_variables;
+  if (const boost::json::value* given = trigger.if_contains("flow_variables")) {
+    if (const boost::json::object* obj = given->if_object()) {
+      for (const auto& member : *obj) variables[member.key()] = member.value();
+    }
+  }
+  variables["flowExecutionId"] = execution_id;
+  context["flow_variables"] = std::move(variables);
+  return context;
+}
+
+Status Executor::start(std::shared_ptr<const flow::Flow> flow, StartRequest request, Done done) {
+  if (!request.trigger.is_null() && !request.trigger.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "the trigger input must be a JSON object",
+                      "InvalidInput");
+  }
+  if (!request.execution_id.empty() && !is_uuid(request.execution_id)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "execution id '" + request.execution_id + "' is not a UUID", "InvalidInput");
+  }
+
+  auto e = std::make_unique<Execution>();
+  e->id = request.execution_id.empty() ? generate_uuid_v4() : request.execution_id;
+  e->flow = std::move(flow);
+  e->done = std::move(done);
+  auto now = state_->options.clock->now();
+  e->start_time = format_iso8601(now);
+  boost::json::object trigger =
+      request.trigger.is_object() ? request.trigger.as_object() : boost::json::object();
+  e->context = initial_context(*e->flow, trigger, e->id);
+  e->step = e->flow->find_step(e->flow->start_step_id);
+
+  if (store::ExecutionStore* s = state_->options.store) {
+    store::ExecutionRecord record;
+    record.id = e->id;
+    record.flow_id = e->flow->id;
+    record.flow_version = e->flow->version;
+    record.started_at = now;
+    record.trigger_input = boost::json::value(trigger);
+    record.initial_context = boost::json::value(e->context);
+    if (Status st = s->create_execution(record); !st.ok()) {
+      return st.error().in("execution store");
+    }
+  }
+
+  State* state = state_.get();
+  std::shared_ptr<Execution> shared(std::move(e));
+  state->loop.post([state, shared] { state->begin(shared); });
+  return ok_status();
+}
+
+Result<ExecutionResult> Executor::run(std::shared_ptr<const flow::Flow> flow,
+                                      StartRequest request) {
+  std::promise<ExecutionResult> promise;
+  std::future<ExecutionResult> future = promise.get_future();
+  Status started = start(std::move(flow), std::move(request),
+                         [&promise](ExecutionResult result) { promise.set_value(std::move(result)); });
+  if (!started.ok()) {
+    return started.error();
+  }
+  return future.get();
+}
+
+void Executor::State::begin(std::shared_ptr<Execution> owned) {
+  Execution& e = *owned;
+  log::info(kComponent, "execution_started",
+            {{"execution_id", e.id}, {"flow", e.flow->id}, {"version", e.flow->version}});
+  executions[e.id] = std::move(owned);
+  begin_step(e);
+}
+
+void Executor::State::begin_step(Execution& e) {
+  if (!enter_step(e)) return;
+  if (e.step->type == flow::StepType::kNoOp) {
+    run_no_op(e);
+    return;
+  }
+  run_lambda_step(e);
+}
+
+bool Executor::State::enter_step(Execution& e) {
+  if (e.step == nullptr) {
+    finish(e, ExecutionStatus::kCompleted, nullptr);
+    return false;
+  }
+  if (options.store != nullptr) {
+    Result<ExecutionStatus> status = options.store->execution_status(e.id);
+    if (status.ok() && *status == ExecutionStatus::kCancelled) {
+      finish(e, ExecutionStatus::kCancelled, nullptr);
+      return false;
+    }
+  }
+
+  e.writes = boost::json::array();
+  e.invoke = PreparedInvoke();
+  e.attempt = 0;
+  e.transient_failures = 0;
+  e.content_failures = 0;
+  const flow::Step& step = *e.step;
+  log::info(kComponent, "step_started", {{"execution_id", e.id}, {"step", step.id}});
+
+  if (step.type == flow::StepType::kEndFlow) {
+    emit(e, "SUCCEEDED", nullptr, {});
+    advance(e, "", "");
+    return false;
+  }
+
+  std::vector<mapping::MappingEvent> events;
+  boost::json::object runtime = runtime_fields(e);
+  Result<boost::json::value> input = mapping::build_step_input(step, e.context, runtime, events);
+  for (const mapping::MappingEvent& event : events) warn(e, event.message);
+  if (!input.ok()) {
+    fail_step(e, input.error());
+    return false;
+  }
+  e.step_input = std::move(*input);
+  return true;
+}
+
+void Executor::State::run_no_op(Execution& e) {
+  boost::json::object output;
+  if (const boost::json::object* in = e.step_input.if_object()) output = *in;
+  const std::string& name = e.step->name;
+  output["message"] =
+      "NO_OP step '" + (name.empty() ? std::string("undefined") : name) + "' executed successfully.";
+  emit(e, "SUCCEEDED", nullptr, {});
+  complete_step(e, std::move(output));
+}
+
+void Executor::State::run_lambda_step(Execution& e) {
+  if (prepare_lambda(e)) send_attempt(e);
+}
+
+bool Executor::State::prepare_lambda(Execution& e) {
+  Result<PreparedInvoke> prepared =
+      prepare_invoke(*e.step, e.context, e.step_input, e.id, options.policy,
+                     options.default_region);
+  if (!prepared.ok()) {
+    emit(e, "FAILED", &prepared.error(), {});
+    fail_step(e, prepared.error());
+    return false;
+  }
+  e.invoke = std::move(*prepared);
+  return true;
+}
+
+void Executor::State::send_attempt(Execution& e) {
+  e.attempt += 1;
+  e.attempt_id = e.resend_attempt_id.empty() ? generate_uuid_v4() : e.resend_attempt_id;
+  e.resend_attempt_id.clear();
+  e.attempt_started = options.clock->now();
+  if (!stored(e, options.store ? options.store->put_attempt(attempt_record(e, AttemptStatus::kSent))
+                               : ok_status())) {
+    return;
+  }
+
+  InvokeRequest request = e.invoke.request;
+  request.client_context = json::stringify(boost::json::object{
+      {"custom", boost::json::object{{"attemptId", e.attempt_id},
+                                     {"flowExecutionId", e.id},
+                                     {"stepInstanceId", e.step->id},
+                                     {"attempt", e.attempt}}}});
+  log::debug(kComponent, "attempt_sent",
+             {{"execution_id", e.id}, {"step", e.step->id}, {"attempt", e.attempt}});
+  State* self = this;
+  std::string id = e.id;
+  options.invoker->invoke(std::move(request), [self, id](Result<InvokeResponse> response) {
+    auto shared = std::make_shared<Result<InvokeResponse>>(std::move(response));
+    self->loop.post([self, id, shared] { self->on_response(id, std::move(*shared)); });
+  });
+}
+
+void Executor::State::on_response(const std::string& id, Result<InvokeResponse> response) {
+  auto it = executions.find(id);
+  if (it == executions.end()) return;
+  Execution& e = *it->second;
+
+  store::AttemptRecord record = attempt_record(e, AttemptStatus::kSucceeded);
+  record.ended_at = options.clock->now();
+  if (response.ok()) {
+    record.request_id = response->request_id;
+    if (e.step->log_tail) record.log_tail = response->log_tail;
+  }
+  Result<boost::json::value> output = classify_response(e.invoke, std::move(response));
+  if (output.ok()) {
+    if (Status valid = check_required_fields(*e.step, *output); !valid.ok()) {
+      record.output = *output;
+      on_attempt_failed(e, valid.error(), record);
+      return;
+    }
+  }
+  if (!output.ok()) {
+    on_attempt_failed(e, output.error(), record);
+    return;
+  }
+
+  record.output = *output;
+  if (!stored(e, options.store ? options.store->put_attempt(record) : ok_status())) return;
+  emit(e, "SUCCEEDED", nullptr, {});
+  complete_step(e, std::move(*output));
+}
+
+void Executor::State::on_attempt_failed(Execution& e, Error error, store::AttemptRecord& record) {
+  if (error.code == ErrorCode::kContentError) {
+    e.content_failures += 1;
+  } else if (is_transient(error.code)) {
+    e.transient_failures += 1;
+  }
+  RetryPolicy policy(e.step->on_error, options.uniform01);
+  std::optional<std::chrono::milliseconds> delay =
+      policy.next_delay(error, e.transient_failures, e.content_failures);
+
+  record.status = AttemptStatus::kFailed;
+  record.error = boost::json::value(error_info(error, e.step));
+  if (delay) record.retry_at = options.clock->now() + *delay;
+  if (!stored(e, options.store ? options.store->put_attempt(record) : ok_status())) return;
+
+  if (!delay) {
+    emit(e, "FAILED", &error, {});
+    fail_step(e, error);
+    return;
+  }
+  emit(e, "RETRYING", &error, *delay);
+  log::warn(kComponent, "retry_scheduled",
+            {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name},
+             {"delay_ms", static_cast<long long>(delay->count())}});
+  State* self = this;
+  std::string id = e.id;
+  loop.post_at(std::chrono::steady_clock::now() + *delay, [self, id] {
+    auto it = self->executions.find(id);
+    if (it != self->executions.end()) self->send_attempt(*it->second);
+  });
+}
+
+void Executor::State::complete_step(Execution& e, boost::json::value output) {
+  // reference §9.3: a top-level _meta member is log detail, never context data.
+  if (boost::json::object* obj = output.if_object()) obj->erase("_meta");
+
+  std::vector<mapping::MappingEvent> events;
+  Result<std::vector<mapping::Write>> writes =
+      mapping::apply_output(*e.step, output, e.step_input, e.context, events);
+  for (const mapping::MappingEvent& event : events) warn(e, event.message);
+  if (!writes.ok()) {
+    fail_step(e, writes.error());
+    return;
+  }
+  for (mapping::Write& w : *writes) {
+    e.writes.push_back(boost::json::object{{"target", w.target}, {"value", std::move(w.value)}});
+  }
+
+  boost::json::object runtime = runtime_fields(e);
+  Result<NextStep> next = choose_next(*e.step, e.context, runtime, e.transition_counts);
+  if (!next.ok()) {
+    fail_step(e, next.error());
+    return;
+  }
+  advance(e, next->step_id, next->counter_key);
+}
+
+void Executor::State::fail_step(Execution& e, const Error& error) {
+  const flow::OnError& on_error = e.step->on_error;
+  bool handled = !on_error.fallback_step_id.empty() || on_error.continue_on_failure;
+  log::write(handled ? log::Level::kWarn : log::Level::kError, kComponent, "step_failed",
+             {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name},
+              {"handled", handled}});
+  if (!handled) {
+    finish(e, ExecutionStatus::kFailed, boost::json::value(error_info(error, e.step)));
+    return;
+  }
+
+  // D8: the step that takes over sees what failed at $.lastError.
+  boost::json::object last_error{{"stepInstanceId", e.step->id},
+                                 {"errorName", error.name},
+                                 {"errorMessage", error.message},
+                                 {"errorDetails", error.details},
+                                 {"attempts", e.attempt}};
+  std::vector<mapping::Write> writes{{"$.lastError", boost::json::value(std::move(last_error))}};
+  std::string next = on_error.fallback_step_id;
+  if (next.empty()) {
+    // continueOnFailure: {} is the step's output, and the flow goes to the default next step.
+    std::vector<mapping::MappingEvent> events;
+    Result<std::vector<mapping::Write>> out = mapping::apply_output(
+        *e.step, boost::json::object(), e.step_input, e.context, events);
+    if (out.ok()) writes.insert(writes.end(), out->begin(), out->end());
+    next = e.step->default_next_step_id;
+  }
+  if (Status st = mapping::apply_writes({writes.front()}, e.context); !st.ok()) {
+    finish(e, ExecutionStatus::kFailed, boost::json::value(error_info(st.error(), e.step)));
+    return;
+  }
+  for (mapping::Write& w : writes) {
+    e.writes.push_back(boost::json::object{{"target", w.target}, {"value", std::move(w.value)}});
+  }
+  advance(e, next, "");
+}
+
+void Executor::State::advance(Execution& e, const std::string& next,
+                              const std::string& transition_key) {
+  if (store::ExecutionStore* s = options.store) {
+    store::StepOutcome outcome;
+    outcome.execution_id = e.id;
+    outcome.step_seq = e.completed_steps;
+    outcome.step_id = e.step->id;
+    outcome.writes = std::move(e.writes);
+    outcome.next_step_id = next;
+    outcome.transition_key = transition_key;
+    outcome.recorded_at = options.clock->now();
+    if (!stored(e, s->put_outcome(outcome))) return;
+  }
+  e.writes = boost::json::array();
+  log::info(kComponent, "step_finished",
+            {{"execution_id", e.id}, {"step", e.step->id}, {"next", next}});
+  e.completed_steps += 1;
+  e.series = 1;
+  e.step = next.empty() ? nullptr : e.flow->find_step(next);
+  if (!next.empty() && e.step == nullptr) {
+    finish(e, ExecutionStatus::kFailed,
+           boost::json::object{{"errorName", "ConfigurationError"},
+                               {"errorMessage", "next step '" + next + "' is not in the flow"},
+                               {"isRetryable", false}});
+    return;
+  }
+  State* self = this;
+  std::string id = e.id;
+  loop.post([self, id] {
+    auto it = self->executions.find(id);
+    if (it != self->executions.end()) self->begin_step(*it->second);
+  });
+}
+
+void Executor::State::finish(Execution& e, ExecutionStatus status, boost::json::value error) {
+  if (store::ExecutionStore* s = options.store) {
+    Status st = s->finish_execution(e.id, status, boost::json::value(e.context), error,
+                                    options.clock->now());
+    if (!st.ok()) {
+      log::error(kComponent, "store_write_failed",
+                 {{"execution_id", e.id}, {"error", st.error().message}});
+    }
+  }
+  log::info(kComponent, "execution_finished",
+            {{"execution_id", e.id}, {"status", std::string(store::to_string(status))}});
+
+  ExecutionResult result;
+  result.execution_id = e.id;
+  result.status = status;
+  result.context = std::move(e.context);
+  result.error = std::move(error);
+  Done done = std::move(e.done);
+  executions.erase(e.id);  // `e` is gone from here on
+  if (done) done(std::move(result));
+}
+
+bool Executor::State::stored(Execution& e, Status status) {
+  if (status.ok()) return true;
+  log::error(kComponent, "store_write_failed",
+             {{"execution_id", e.id}, {"error", status.error().message}});
+  ExecutionResult result;
+  result.execution_id = e.id;
+  result.status = ExecutionStatus::kFailed;
+  result.context = std::move(e.context);
+  result.error = boost::json::object{
+      {"errorName", "StoreError"},
+      {"errorMessage", "execution stopped: the store refused a write: " + status.error().message},
+      {"isRetryable", true}};
+  Done done = std::move(e.done);
+  executions.erase(e.id);
+  if (done) done(std::move(result));
+  return false;
+}
+
+store::AttemptRecord Executor::State::attempt_record(const Execution& e,
+                                                     AttemptStatus status) const {
+  store::AttemptRecord r;
+  r.execution_id = e.id;
+  r.step_seq = e.completed_steps;
+  r.step_id = e.step->id;
+  r.attempt = e.attempt;
+  r.series = e.series;
+  r.attempt_id = e.attempt_id;
+  r.status = status;
+  r.input = e.step_input;
+  r.function_arn = e.invoke.function_arn;
+  r.started_at = e.attempt_started;
+  return r;
+}
+
+void Executor::State::warn(const Execution& e, const std::string& message) {
+  if (options.observer != nullptr) options.observer->on_warning(e.id, e.step->id, message);
+}
+
+void Executor::State::emit(const Execution& e, std::string status, const Error* error,
+                           std::chrono::milliseconds retry_in) {
+  if (options.observer == nullptr) return;
+  AttemptEvent event;
+  event.execution_id = e.id;
+  event.step_id = e.step->id;
+  event.function_name = e.invoke.function_name;
+  event.attempt = std::max(e.attempt, 1);
+  event.status = std::move(status);
+  if (e.attempt > 0) {
+    event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        options.clock->now() - e.attempt_started);
+  }
+  if (error != nullptr) {
+    event.error_name = error->name;
+    event.error_message = error->message;
+  }
+  event.retry_in = retry_in;
+  options.observer->on_attempt(event);
+}
+
+}  // namespace allma::engine
