@@ -52,7 +52,7 @@ Error service_error(const PreparedInvoke& invoke, Error error) {
   }
   boost::json::object details;
   if (error.details.is_object()) details = error.details.as_object();
-  details["cause"] = error.name;
+  if (!details.contains("cause")) details["cause"] = error.name;
   std::string message = error.name == "TooManyRequestsException" ? "Rate Exceeded." : error.message;
   Error out = make_error(error.code, invoke_failure(invoke, message), "TransientStepError");
   out.details = std::move(details);
