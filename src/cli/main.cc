@@ -42,13 +42,13 @@ int run_main(int argc, char** argv) {
   });
 
   int exit_code = allma::cli::kExitOk;
+#ifdef ALLMA_HAVE_STORE_COMMANDS
+  allma::cli::register_store_commands(app, &store_path);
+#endif
   allma::cli::register_run_commands(app, &store_path, &exit_code);
   allma::cli::register_tool_commands(app, &exit_code);
 #ifdef ALLMA_HAVE_LAMBDA_COMMAND
   allma::cli::register_lambda_command(app);
-#endif
-#ifdef ALLMA_HAVE_STORE_COMMANDS
-  allma::cli::register_store_commands(app, &store_path);
 #endif
 
   try {

@@ -12,6 +12,7 @@
 
 #include "cli/cli_support.h"
 #include "engine/executor.h"
+#include "flow/flow_loader.h"
 #include "json/stringify.h"
 #include "store/sqlite_execution_store.h"
 
@@ -156,6 +157,108 @@ int run_flow(const RunOptions& options, const std::string& store_path) {
   return report_result(*result, options.json);
 }
 
+// Loads the stored flow version an execution ran with.
+Result<std::shared_ptr<const flow::Flow>> stored_flow(store::ExecutionStore& store,
+                                                      const store::ExecutionRecord& execution) {
+  Result<store::FlowRecord> record = store.get_flow(execution.flow_id, execution.flow_version);
+  if (!record.ok()) return record.error().in("flow " + execution.flow_id);
+  flow::LoadResult loaded = flow::load_flow(record->definition, "stored flow " + execution.flow_id +
+                                                                    " v" +
+                                                                    std::to_string(record->version));
+  if (!loaded.flow) {
+    return make_error(ErrorCode::kFailedPrecondition, flow::format_issues(loaded.issues));
+  }
+  return loaded.flow;
+}
+
+// Continues the given executions (resume, or redrive when `redrive`) and waits for them all.
+int continue_executions(const std::vector<std::string>& ids, bool redrive,
+                        const InvokeOptions& invoke, bool json, const std::string& store_path) {
+  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+  if (!opened.ok()) {
+    print_error("store: " + opened.error().message);
+    return kExitBadInput;
+  }
+  store::ExecutionStore& store = **opened;
+  Result<std::unique_ptr<InvokeStack>> stack = build_invoke_stack(invoke);
+  if (!stack.ok()) {
+    print_error(stack.error().message);
+    return kExitBadInput;
+  }
+
+  PrintingObserver observer(json);
+  engine::ExecutorOptions exec;
+  exec.invoker = (*stack)->invoker.get();
+  exec.store = &store;
+  exec.policy = (*stack)->policy.get();
+  exec.observer = &observer;
+  exec.default_region = (*stack)->region;
+  engine::Executor executor(exec);
+
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::vector<engine::ExecutionResult> results;
+  std::size_t started = 0;
+  int exit_code = kExitOk;
+  for (const std::string& id : ids) {
+    Result<store::ExecutionHistory> history = store.load_execution(id);
+    if (!history.ok()) {
+      print_error("execution " + id + ": " + history.error().message);
+      exit_code = history.error().code == ErrorCode::kNotFound ? kExitFailed : kExitBadInput;
+      continue;
+    }
+    Result<std::shared_ptr<const flow::Flow>> flow = stored_flow(store, history->execution);
+    if (!flow.ok()) {
+      print_error("execution " + id + ": " + flow.error().message);
+      exit_code = kExitFailed;
+      continue;
+    }
+    Status st = executor.resume(*flow, std::move(*history), redrive,
+                                [&](engine::ExecutionResult r) {
+                                  std::lock_guard<std::mutex> lock(mutex);
+                                  results.push_back(std::move(r));
+                                  finished.notify_one();
+                                });
+    if (!st.ok()) {
+      print_error("execution " + id + ": " + st.error().message);
+      exit_code = kExitFailed;
+      continue;
+    }
+    ++started;
+  }
+
+  std::unique_lock<std::mutex> lock(mutex);
+  finished.wait(lock, [&] { return results.size() == started; });
+  for (const engine::ExecutionResult& r : results) {
+    if (report_result(r, json) != kExitOk) exit_code = kExitFailed;
+  }
+  if (ids.empty()) std::cerr << "no RUNNING executions to resume" << std::endl;
+  return exit_code;
+}
+
+int resume_all(const InvokeOptions& invoke, bool json, const std::string& store_path) {
+  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+  if (!opened.ok()) {
+    print_error("store: " + opened.error().message);
+    return kExitBadInput;
+  }
+  Result<std::vector<std::string>> running = (*opened)->running_executions();
+  if (!running.ok()) {
+    print_error("store: " + running.error().message);
+    return kExitBadInput;
+  }
+  opened->reset();
+  return continue_executions(*running, false, invoke, json, store_path);
+}
+
+void add_invoke_options(CLI::App* cmd, InvokeOptions& invoke) {
+  cmd->add_option("--lambda-endpoint", invoke.lambda_endpoint,
+                  "Lambda endpoint URL (AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL win)");
+  cmd->add_option("--functions", invoke.functions_file,
+                  "Start the local function host in-process with these functions");
+  cmd->add_option("--policy", invoke.policy_file, "Invoke policy (IAM policy JSON)");
+}
+
 }  // namespace
 
 void register_run_commands(CLI::App& app, const std::string* store_path, int* exit_code) {
@@ -164,14 +267,39 @@ void register_run_commands(CLI::App& app, const std::string* store_path, int* ex
   run->add_option("flow", options->flow_file, "Flow definition (JSON)")->required();
   run->add_option("--input", options->input_file, "Trigger payload: a JSON file, or - for stdin");
   run->add_option("--execution-id", options->execution_id, "flowExecutionId to use (a UUID)");
-  run->add_option("--lambda-endpoint", options->invoke.lambda_endpoint,
-                  "Lambda endpoint URL (AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL win)");
-  run->add_option("--functions", options->invoke.functions_file,
-                  "Start the local function host in-process with these functions");
-  run->add_option("--policy", options->invoke.policy_file, "Invoke policy (IAM policy JSON)");
+  add_invoke_options(run, options->invoke);
   run->add_flag("--json", options->json, "One JSON event per line on stdout");
   run->add_flag("--no-store", options->no_store, "Do not record the execution");
   run->callback([=] { *exit_code = run_flow(*options, *store_path); });
+
+  auto resume_options = std::make_shared<RunOptions>();
+  CLI::App* resume = app.add_subcommand(
+      "resume", "Continue every RUNNING execution in the store (after a crash or a stop)");
+  add_invoke_options(resume, resume_options->invoke);
+  resume->add_flag("--json", resume_options->json, "One JSON event per line on stdout");
+  resume->callback([=] {
+    *exit_code = resume_all(resume_options->invoke, resume_options->json, *store_path);
+  });
+
+  // `executions` holds the history commands (store_commands.cc); redrive runs the engine.
+  CLI::App* executions = nullptr;
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == "executions") executions = sub;
+  }
+  if (executions == nullptr) {
+    executions = app.add_subcommand("executions", "Execution history and control");
+  }
+  auto redrive_options = std::make_shared<RunOptions>();
+  auto redrive_id = std::make_shared<std::string>();
+  CLI::App* redrive = executions->add_subcommand(
+      "redrive", "Continue a FAILED execution from its failed step, as a new attempt series");
+  redrive->add_option("id", *redrive_id, "Execution id")->required();
+  add_invoke_options(redrive, redrive_options->invoke);
+  redrive->add_flag("--json", redrive_options->json, "One JSON event per line on stdout");
+  redrive->callback([=] {
+    *exit_code = continue_executions({*redrive_id}, true, redrive_options->invoke,
+                                     redrive_options->json, *store_path);
+  });
 }
 
 }  // namespace allma::cli
