@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "base/uuid.h"
+#include "engine/crash_points.h"
 #include "engine/execution_state.h"
 #include "engine/retry_policy.h"
 #include "engine/transitions.h"
@@ -212,6 +213,7 @@ void Executor::State::send_attempt(Execution& e) {
                                : ok_status())) {
     return;
   }
+  crash_point("attempt_recorded", e.step->id);
 
   InvokeRequest request = e.invoke.request;
   request.client_context = json::stringify(boost::json::object{
@@ -255,6 +257,7 @@ void Executor::State::on_response(const std::string& id, Result<InvokeResponse> 
 
   record.output = *output;
   if (!stored(e, options.store ? options.store->put_attempt(record) : ok_status())) return;
+  crash_point("outcome_recorded", e.step->id);
   emit(e, "SUCCEEDED", nullptr, {});
   complete_step(e, std::move(*output));
 }
@@ -283,6 +286,7 @@ void Executor::State::on_attempt_failed(Execution& e, Error error, store::Attemp
   log::warn(kComponent, "retry_scheduled",
             {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name},
              {"delay_ms", static_cast<long long>(delay->count())}});
+  crash_point("retry_scheduled", e.step->id);
   State* self = this;
   std::string id = e.id;
   loop.post_at(std::chrono::steady_clock::now() + *delay, [self, id] {
@@ -365,6 +369,7 @@ void Executor::State::advance(Execution& e, const std::string& next,
     outcome.transition_key = transition_key;
     outcome.recorded_at = options.clock->now();
     if (!stored(e, s->put_outcome(outcome))) return;
+    crash_point("step_recorded", e.step->id);
   }
   e.writes = boost::json::array();
   log::info(kComponent, "step_finished",
