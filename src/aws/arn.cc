@@ -41,7 +41,7 @@ bool all_digits(std::string_view s) {
 
 std::string describe_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
-  if (u >= 0x21 && u < 0x7f) {
+  if (u >= 0x20 && u < 0x7f) {
     return std::string("'") + c + "'";
   }
   static constexpr char kHex[] = "0123456789abcdef";
