@@ -1,0 +1,234 @@
+// Durability end to end (issue 4): the real `allma` binary is killed with SIGKILL at each point of
+// a step's life, then `allma resume` finishes the execution from the SQLite store.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "store/sqlite_execution_store.h"
+
+extern char** environ;
+
+namespace allma::testing {
+namespace {
+
+constexpr const char* kExecutionId = "00000000-0000-4000-8000-0000000000d1";
+
+const std::string kAllma = std::string(ALLMA_BINARY_DIR) + "/src/cli/allma";
+const std::string kProbe = std::string(ALLMA_SOURCE_DIR) + "/tests/integration/functions/probe";
+
+// A three-step flow: a -> b -> c. Step b is the one interrupted; it retries once after 1.5 s.
+const char* kFlow = R"({"id":"durable","version":1,"startStepInstanceId":"a","steps":{
+  "a":{"stepInstanceId":"a","stepType":"CUSTOM_LAMBDA_INVOKE","lambdaFunctionArnTemplate":"fn-a",
+       "inputMappings":{"order":"$.order"},"outputMappings":{"$.flow_variables.a":"$.echo"},
+       "defaultNextStepInstanceId":"b"},
+  "b":{"stepInstanceId":"b","stepType":"CUSTOM_LAMBDA_INVOKE","lambdaFunctionArnTemplate":"fn-b",
+       "inputMappings":{"fromA":"$.flow_variables.a"},
+       "onError":{"retries":{"count":1,"intervalSeconds":1.5}},
+       "defaultNextStepInstanceId":"c"},
+  "c":{"stepInstanceId":"c","stepType":"CUSTOM_LAMBDA_INVOKE","lambdaFunctionArnTemplate":"fn-c",
+       "inputMappings":{"fromB":"$.steps_output.b.echo"},"defaultNextStepInstanceId":"end"},
+  "end":{"stepInstanceId":"end","stepType":"END_FLOW"}}})";
+
+struct Child {
+  pid_t pid = -1;
+  int wait() const {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+  }
+};
+
+class Durability : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/allma-durability-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    std::ofstream(dir_ + "/flow.json") << kFlow;
+    std::ofstream(dir_ + "/input.json") << R"({"order":{"id":"o-7","total":99.5}})";
+  }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Writes functions.json into `sub` with b's probe mode; returns its path.
+  std::string functions(const std::string& sub, const std::string& b_mode) {
+    std::filesystem::create_directories(dir_ + "/" + sub);
+    boost::json::array list;
+    for (auto [name, mode] : {std::pair{"fn-a", std::string("echo")}, {"fn-b", b_mode},
+                              {"fn-c", std::string("echo")}}) {
+      list.push_back(boost::json::object{
+          {"name", name},
+          {"runtime", "provided"},
+          {"handler", "probe"},
+          {"codeDir", kProbe},
+          {"timeoutSeconds", 30},
+          {"environment", {{"PROBE_LOG", log(sub, name)}, {"PROBE_MODE", mode}}}});
+    }
+    std::string path = dir_ + "/" + sub + "/functions.json";
+    std::ofstream(path) << boost::json::serialize(boost::json::object{{"functions", list}});
+    return path;
+  }
+
+  std::string log(const std::string& sub, const std::string& fn) const {
+    return dir_ + "/" + sub + "/" + fn + ".log";
+  }
+
+  std::vector<boost::json::object> calls(const std::string& sub, const std::string& fn) const {
+    std::vector<boost::json::object> out;
+    std::ifstream in(log(sub, fn));
+    for (std::string line; std::getline(in, line);) out.push_back(boost::json::parse(line).as_object());
+    return out;
+  }
+
+  Child spawn(const std::vector<std::string>& args, const std::string& crash_point = "") {
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).rfind("ALLMA_CRASH_POINT=", 0) != 0) env_strings.push_back(*e);
+    }
+    if (!crash_point.empty()) env_strings.push_back("ALLMA_CRASH_POINT=" + crash_point);
+    std::vector<char*> env;
+    for (std::string& s : env_strings) env.push_back(s.data());
+    env.push_back(nullptr);
+
+    std::vector<std::string> all{kAllma, "--store", dir_ + "/store.db", "--log-level", "off"};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : all) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/stdout.txt").c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/stderr.txt").c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    Child child;
+    EXPECT_EQ(posix_spawn(&child.pid, kAllma.c_str(), &actions, nullptr, argv.data(), env.data()),
+              0);
+    posix_spawn_file_actions_destroy(&actions);
+    return child;
+  }
+
+  std::vector<std::string> run_args(const std::string& functions_file) {
+    return {"run", dir_ + "/flow.json", "--input", dir_ + "/input.json", "--functions",
+            functions_file, "--execution-id", kExecutionId};
+  }
+
+  store::ExecutionHistory stored() {
+    auto store = store::SqliteExecutionStore::open(dir_ + "/store.db");
+    EXPECT_TRUE(store.ok());
+    auto history = (*store)->load_execution(kExecutionId);
+    EXPECT_TRUE(history.ok()) << (history.ok() ? "" : history.error().message);
+    return history.ok() ? std::move(*history) : store::ExecutionHistory{};
+  }
+
+  // The final context of an uninterrupted run of the same execution, in its own store.
+  boost::json::value uninterrupted_context() {
+    std::string functions_file = functions("reference", "echo");
+    std::vector<std::string> args = run_args(functions_file);
+    std::vector<std::string> full{kAllma, "--store", dir_ + "/reference.db", "--log-level", "off"};
+    full.insert(full.end(), args.begin(), args.end());
+    std::string command;
+    for (const std::string& a : full) command += "'" + a + "' ";
+    EXPECT_EQ(std::system((command + "> /dev/null 2>&1").c_str()), 0);
+    auto store = store::SqliteExecutionStore::open(dir_ + "/reference.db");
+    auto history = (*store)->load_execution(kExecutionId);
+    return history.ok() ? history->execution.final_context : boost::json::value();
+  }
+
+  // Runs the flow with a crash point armed, checks it died of SIGKILL, resumes it.
+  void crash_then_resume(const std::string& crash_point, const std::string& b_mode) {
+    std::string functions_file = functions("crash", b_mode);
+    int status = spawn(run_args(functions_file), crash_point).wait();
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the run was meant to die at " << crash_point;
+    ASSERT_EQ(WTERMSIG(status), SIGKILL);
+    EXPECT_EQ(stored().execution.status, store::ExecutionStatus::kRunning);
+
+    int resumed = spawn({"resume", "--functions", functions_file}).wait();
+    ASSERT_TRUE(WIFEXITED(resumed));
+    ASSERT_EQ(WEXITSTATUS(resumed), 0);
+  }
+
+  void expect_completed_like_uninterrupted() {
+    store::ExecutionHistory history = stored();
+    EXPECT_EQ(history.execution.status, store::ExecutionStatus::kCompleted);
+    EXPECT_EQ(history.execution.final_context, uninterrupted_context());
+  }
+
+  std::string dir_;
+};
+
+TEST_F(Durability, KilledBeforeSendResumesAndSendsOnce) {
+  crash_then_resume("attempt_recorded:b", "echo");
+
+  expect_completed_like_uninterrupted();
+  EXPECT_EQ(calls("crash", "fn-a").size(), 1u);
+  EXPECT_EQ(calls("crash", "fn-b").size(), 1u);
+  EXPECT_EQ(calls("crash", "fn-c").size(), 1u);
+}
+
+TEST_F(Durability, KilledAfterOutcomeDoesNotInvokeTheStepAgain) {
+  crash_then_resume("outcome_recorded:b", "echo");
+
+  expect_completed_like_uninterrupted();
+  EXPECT_EQ(calls("crash", "fn-b").size(), 1u);
+  EXPECT_EQ(calls("crash", "fn-c").size(), 1u);
+}
+
+TEST_F(Durability, KilledAfterStepRecordedContinuesWithTheNextStep) {
+  crash_then_resume("step_recorded:b", "echo");
+
+  expect_completed_like_uninterrupted();
+  EXPECT_EQ(calls("crash", "fn-a").size(), 1u);
+  EXPECT_EQ(calls("crash", "fn-b").size(), 1u);
+}
+
+TEST_F(Durability, KilledDuringRetryWaitKeepsTheWaitAndRetries) {
+  crash_then_resume("retry_scheduled:b", "fail-first-1");
+
+  expect_completed_like_uninterrupted();
+  auto b = calls("crash", "fn-b");
+  ASSERT_EQ(b.size(), 2u);
+  double gap = b[1]["time"].to_number<double>() - b[0]["time"].to_number<double>();
+  EXPECT_GE(gap, 1.5);
+  EXPECT_EQ(calls("crash", "fn-a").size(), 1u);
+}
+
+TEST_F(Durability, KilledWhileTheFunctionRunsResendsWithTheSameAttemptId) {
+  std::string functions_file = functions("crash", "sleep-1");
+  Child run = spawn(run_args(functions_file));
+  for (int i = 0; i < 400 && calls("crash", "fn-b").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(calls("crash", "fn-b").size(), 1u);
+  kill(run.pid, SIGKILL);
+  run.wait();
+
+  int resumed = spawn({"resume", "--functions", functions_file}).wait();
+  ASSERT_TRUE(WIFEXITED(resumed));
+  ASSERT_EQ(WEXITSTATUS(resumed), 0);
+
+  expect_completed_like_uninterrupted();
+  EXPECT_EQ(calls("crash", "fn-a").size(), 1u);
+  auto b = calls("crash", "fn-b");
+  ASSERT_EQ(b.size(), 2u);
+  auto attempt_id = [](const boost::json::object& call) {
+    return boost::json::parse(call.at("clientContext").as_string()).at("custom").at("attemptId");
+  };
+  EXPECT_EQ(attempt_id(b[0]), attempt_id(b[1]));
+}
+
+}  // namespace
+}  // namespace allma::testing
