@@ -175,7 +175,7 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
       return std::move(found).error();
     }
 
-    log::info("store", "store_opened",
+    log::debug("store", "store_opened",
               {{"path", path}, {"schema_version", kStoreSchemaVersion}, {"found_version", *found}});
     return std::unique_ptr<SqliteExecutionStore>(
         new SqliteExecutionStore(path, std::move(db), options));
