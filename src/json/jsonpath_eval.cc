@@ -192,10 +192,7 @@ std::optional<boost::json::value> resolve(const JsonPath& path, const Scope& roo
   return boost::json::value(std::move(out));
 }
 
-namespace {
-
-// Replaces every `[$.inner]` (up to the first `]`) by the value `$.inner` resolves to.
-Result<std::string> expand_dynamic(std::string_view path, const Scope& root) {
+Result<std::string> expand_dynamic_segments(std::string_view path, const Scope& root) {
   std::string out;
   std::size_t pos = 0;
   for (;;) {
@@ -210,7 +207,7 @@ Result<std::string> expand_dynamic(std::string_view path, const Scope& root) {
     if (!v.has_value() || v->is_null()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "dynamic segment '" + std::string(inner) + "' resolved to nothing",
-                        "InvalidPath");
+                        "PathResolutionError");
     }
     if (v->is_int64() || v->is_uint64() || v->is_double()) {
       out += "[" + format_json_number(*v) + "]";
@@ -228,13 +225,11 @@ Result<std::string> expand_dynamic(std::string_view path, const Scope& root) {
   return out;
 }
 
-}  // namespace
-
 Result<std::optional<boost::json::value>> resolve(std::string_view path, const Scope& root) {
   if (path.empty() || path[0] != '$') return std::optional<boost::json::value>();
   std::string expanded;
   if (path.find("[$.") != std::string_view::npos) {
-    Result<std::string> e = expand_dynamic(path, root);
+    Result<std::string> e = expand_dynamic_segments(path, root);
     if (!e.ok()) return std::move(e).error();
     expanded = std::move(*e);
     path = expanded;
