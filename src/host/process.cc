@@ -1,0 +1,147 @@
+#include "host/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace allma::host {
+namespace {
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (!WIFSIGNALED(status)) return "unknown status " + std::to_string(status);
+  // Worded as AWS words it (Go's names for signals).
+  switch (WTERMSIG(status)) {
+    case SIGKILL:
+      return "signal: killed";
+    case SIGSEGV:
+      return "signal: segmentation fault";
+    case SIGABRT:
+      return "signal: aborted";
+    case SIGTERM:
+      return "signal: terminated";
+    case SIGBUS:
+      return "signal: bus error";
+    case SIGINT:
+      return "signal: interrupt";
+    case SIGFPE:
+      return "signal: floating point exception";
+    case SIGILL:
+      return "signal: illegal instruction";
+    case SIGPIPE:
+      return "signal: broken pipe";
+    default:
+      return "signal: " + std::to_string(WTERMSIG(status));
+  }
+}
+
+// Runs in the forked child: only async-signal-safe calls until execve.
+[[noreturn]] void exec_child(const SpawnSpec& spec, char* const* argv, char* const* envp,
+                             int out_fd, pid_t parent) {
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);
+
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) signal(sig, SIG_DFL);
+
+  const int null_fd = open("/dev/null", O_RDONLY);
+  if (null_fd >= 0) dup2(null_fd, 0);
+  dup2(out_fd, 1);
+  dup2(out_fd, 2);
+  syscall(SYS_close_range, 3u, ~0u, 0u);
+
+  if (chdir(spec.cwd.c_str()) != 0) {
+    constexpr char kMessage[] = "allma host: cannot change to the code directory\n";
+    (void)!write(2, kMessage, sizeof(kMessage) - 1);
+    _exit(127);
+  }
+  execve(spec.program.c_str(), argv, envp);
+  constexpr char kMessage[] = "allma host: cannot execute the runtime program\n";
+  (void)!write(2, kMessage, sizeof(kMessage) - 1);
+  _exit(127);
+}
+
+Error unavailable(const std::string& what) {
+  return make_error(ErrorCode::kUnavailable, what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Result<ChildProcess> spawn_process(const SpawnSpec& spec) {
+  // Everything the child needs is built before fork: the child may not allocate.
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(spec.program.c_str()));
+  for (const std::string& a : spec.args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return unavailable("cannot create a pipe");
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    Error e = unavailable("cannot fork");
+    close(fds[0]);
+    close(fds[1]);
+    return e;
+  }
+  if (pid == 0) exec_child(spec, argv.data(), envp.data(), fds[1], parent);
+
+  close(fds[1]);
+  // Also set here, so the group exists before the parent signals it.
+  setpgid(pid, pid);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    Error e = unavailable("cannot watch the runtime process");
+    signal_group(pid, SIGKILL);
+    reap(pid);
+    close(fds[0]);
+    return e;
+  }
+  return ChildProcess{pid, pidfd, fds[0]};
+}
+
+void signal_group(pid_t pid, int sig) {
+  if (pid <= 0) return;
+  if (kill(-pid, sig) != 0) kill(pid, sig);
+}
+
+bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+    return true;  // not our child any more: nothing to wait for
+  }
+  return info.si_pid != 0;
+}
+
+std::optional<std::string> try_reap(pid_t pid) {
+  int status = 0;
+  const pid_t r = waitpid(pid, &status, WNOHANG);
+  if (r == 0) return std::nullopt;
+  if (r < 0) return std::string("already reaped");
+  return describe_status(status);
+}
+
+std::string reap(pid_t pid) {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return "already reaped";
+  return describe_status(status);
+}
+
+}  // namespace allma::host
