@@ -13,7 +13,7 @@
 
 #include "json/jsonpath.h"
 #include "json/target_path.h"
-#include "template/handlebars.h"
+#include "template/template.h"
 
 namespace allma::flow {
 

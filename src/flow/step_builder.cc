@@ -6,6 +6,7 @@
 #include "flow/checker.h"
 #include "flow/flow_validator.h"
 #include "flow/paths.h"
+#include "json/condition.h"
 
 namespace allma::flow {
 

@@ -4,7 +4,7 @@
 
 #include "json/jsonpath.h"
 #include "json/target_path.h"
-#include "template/handlebars.h"
+#include "template/template.h"
 
 namespace allma::mapping {
 

@@ -32,14 +32,10 @@ Result<std::optional<boost::json::value>> resolve_output_source(
   return r;
 }
 
-// Writes `v` at `target` into `root` (the context, held as a value for TargetPath).
+// Writes `v` at `target` into `root` (the context, held as a value for TargetPath; a "$"
+// target merges an object into it and refuses anything else, so it stays an object).
 Status write_one(const json::TargetPath& target, boost::json::value& root,
                  boost::json::value v) {
-  const std::string& t = target.text();
-  if ((t == "$" || t == "$.") && !v.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "the whole context can only be replaced by an object");
-  }
   return target.write(root, std::move(v));
 }
 
