@@ -65,6 +65,17 @@ std::string truncate(std::string s, std::size_t limit) {
   return s;
 }
 
+// The text of the first <tag>...</tag> in an XML error document, or empty.
+std::string xml_element(std::string_view body, std::string_view tag) {
+  std::string open = "<" + std::string(tag) + ">";
+  std::string close = "</" + std::string(tag) + ">";
+  std::size_t start = body.find(open);
+  if (start == std::string_view::npos) return {};
+  start += open.size();
+  std::size_t end = body.find(close, start);
+  return end == std::string_view::npos ? std::string() : std::string(body.substr(start, end - start));
+}
+
 }  // namespace
 
 Error service_error(int status, std::string_view error_type_header, std::string_view body,
@@ -85,6 +96,11 @@ Error service_error(int status, std::string_view error_type_header, std::string_
     if (message.empty()) message = string_member(details, "Message");
   } else if (!body.empty()) {
     details["rawBody"] = truncate(std::string(body.substr(0, kMaxRawBody)), kMaxRawBody);
+    // Some AWS front ends (and moto) answer signature failures in the XML query format.
+    if (body.front() == '<') {
+      if (name.empty()) name = clean_type(xml_element(body, "Code"));
+      message = xml_element(body, "Message");
+    }
   }
   if (name.empty()) name = status_name(status);
   details["statusCode"] = status;

@@ -62,7 +62,7 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
 
 ChildProcess::~ChildProcess() {
   if (pid_ < 0) return;
-  if (!finish(std::chrono::milliseconds(2000))) {
+  if (!finish(std::chrono::milliseconds(5000))) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }

@@ -94,7 +94,21 @@ def set_up(port):
     iam.put_user_policy(UserName="allma-caller", PolicyName="invoke", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]}))
+    check_auth_enforced(url, key["AccessKeyId"])
     return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def check_auth_enforced(url, access_key):
+    """Setup used up the unauthenticated actions: a wrong secret must now be refused."""
+    import boto3
+    from botocore.exceptions import ClientError
+    wrong = boto3.client("lambda", endpoint_url=url, region_name=REGION,
+                         aws_access_key_id=access_key, aws_secret_access_key="wrong")
+    try:
+        wrong.invoke(FunctionName=FUNCTION, Payload=b"{}")
+    except ClientError:
+        return
+    raise RuntimeError("moto accepted a wrong secret: signature checking is not on")
 
 
 def main():
