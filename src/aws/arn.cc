@@ -72,8 +72,7 @@ Status check_name(std::string_view text, const Piece& p) {
   }
   for (std::size_t i = 0; i < p.text.size(); ++i) {
     if (!is_name_char(p.text[i])) {
-      return invalid(text, describe_char(p.text[i]) + " at offset " +
-                               std::to_string(p.offset + i) +
+      return invalid(text, describe_char(p.text[i]) + " at offset " + std::to_string(p.offset + i) +
                                " is not allowed in a function name (A-Z a-z 0-9 - _)");
     }
   }
@@ -93,8 +92,7 @@ Status check_qualifier(std::string_view text, const Piece& p) {
   }
   for (std::size_t i = 0; i < p.text.size(); ++i) {
     if (!is_name_char(p.text[i])) {
-      return invalid(text, describe_char(p.text[i]) + " at offset " +
-                               std::to_string(p.offset + i) +
+      return invalid(text, describe_char(p.text[i]) + " at offset " + std::to_string(p.offset + i) +
                                " is not allowed in a qualifier ($LATEST, a version number, or "
                                "an alias of A-Z a-z 0-9 - _)");
     }
@@ -104,16 +102,15 @@ Status check_qualifier(std::string_view text, const Piece& p) {
 
 Status check_account(std::string_view text, const Piece& p) {
   if (p.text.size() != 12 || !all_digits(p.text)) {
-    return invalid(text, "account id at offset " + std::to_string(p.offset) +
-                             " must be 12 digits");
+    return invalid(text, "account id at offset " + std::to_string(p.offset) + " must be 12 digits");
   }
   return ok_status();
 }
 
 Status check_literal(std::string_view text, const Piece& p, std::string_view expected) {
   if (p.text != expected) {
-    return invalid(text, "expected \"" + std::string(expected) + "\" at offset " +
-                             std::to_string(p.offset));
+    return invalid(
+        text, "expected \"" + std::string(expected) + "\" at offset " + std::to_string(p.offset));
   }
   return ok_status();
 }
@@ -154,9 +151,15 @@ Status check_region(std::string_view text, const Piece& p) {
 Status parse_partial(std::string_view text, const std::vector<Piece>& pieces, std::size_t first,
                      FunctionRef& ref) {
   Status status = check_account(text, pieces[first]);
-  if (status.ok()) status = check_literal(text, pieces[first + 1], "function");
-  if (status.ok()) status = check_name(text, pieces[first + 2]);
-  if (status.ok() && pieces.size() == first + 4) status = check_qualifier(text, pieces[first + 3]);
+  if (status.ok()) {
+    status = check_literal(text, pieces[first + 1], "function");
+  }
+  if (status.ok()) {
+    status = check_name(text, pieces[first + 2]);
+  }
+  if (status.ok() && pieces.size() == first + 4) {
+    status = check_qualifier(text, pieces[first + 3]);
+  }
   if (!status.ok()) {
     return status;
   }
@@ -171,9 +174,15 @@ Status parse_partial(std::string_view text, const std::vector<Piece>& pieces, st
 
 Status parse_full(std::string_view text, const std::vector<Piece>& pieces, FunctionRef& ref) {
   Status status = check_literal(text, pieces[0], "arn");
-  if (status.ok()) status = check_partition(text, pieces[1]);
-  if (status.ok()) status = check_literal(text, pieces[2], "lambda");
-  if (status.ok()) status = check_region(text, pieces[3]);
+  if (status.ok()) {
+    status = check_partition(text, pieces[1]);
+  }
+  if (status.ok()) {
+    status = check_literal(text, pieces[2], "lambda");
+  }
+  if (status.ok()) {
+    status = check_region(text, pieces[3]);
+  }
   if (!status.ok()) {
     return status;
   }
@@ -190,8 +199,8 @@ Result<FunctionRef> parse_function_name(std::string_view text) {
     return invalid(text, "the function name is empty");
   }
   if (text.size() > kMaxTextLength) {
-    return invalid(text.substr(0, 64), "longer than 256 characters (" +
-                                           std::to_string(text.size()) + ")");
+    return invalid(text.substr(0, 64),
+                   "longer than 256 characters (" + std::to_string(text.size()) + ")");
   }
 
   std::vector<Piece> pieces = split(text);
@@ -201,7 +210,9 @@ Result<FunctionRef> parse_function_name(std::string_view text) {
     case 1:
     case 2:
       status = check_name(text, pieces[0]);
-      if (status.ok() && pieces.size() == 2) status = check_qualifier(text, pieces[1]);
+      if (status.ok() && pieces.size() == 2) {
+        status = check_qualifier(text, pieces[1]);
+      }
       if (status.ok()) {
         ref.name = pieces[0].text;
         ref.qualifier = pieces.size() == 2 ? pieces[1].text : std::string_view();
@@ -246,8 +257,8 @@ std::string to_arn(const FunctionRef& ref, std::string_view default_region,
 
 std::string unqualified_name(const FunctionRef& ref) {
   if (!ref.partition.empty()) {
-    return "arn:" + ref.partition + ":lambda:" + ref.region + ":" + ref.account + ":function:" +
-           ref.name;
+    return "arn:" + ref.partition + ":lambda:" + ref.region + ":" + ref.account +
+           ":function:" + ref.name;
   }
   if (!ref.account.empty()) {
     return ref.account + ":function:" + ref.name;

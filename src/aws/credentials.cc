@@ -51,17 +51,25 @@ Result<IniFile> parse_ini(const std::string& path, std::string_view text) {
       continue;
     }
     if (raw.front() == ' ' || raw.front() == '\t') {
-      if (current == nullptr) return bad_file(path, number, "indented line before any section");
+      if (current == nullptr) {
+        return bad_file(path, number, "indented line before any section");
+      }
       continue;
     }
     if (line.front() == '[') {
-      if (line.back() != ']') return bad_file(path, number, "section header without ']'");
+      if (line.back() != ']') {
+        return bad_file(path, number, "section header without ']'");
+      }
       current = &file[std::string(trim(line.substr(1, line.size() - 2)))];
       continue;
     }
     std::size_t eq = line.find('=');
-    if (eq == std::string_view::npos) return bad_file(path, number, "expected key = value");
-    if (current == nullptr) return bad_file(path, number, "key outside of any section");
+    if (eq == std::string_view::npos) {
+      return bad_file(path, number, "expected key = value");
+    }
+    if (current == nullptr) {
+      return bad_file(path, number, "key outside of any section");
+    }
     (*current)[std::string(trim(line.substr(0, eq)))] = std::string(trim(line.substr(eq + 1)));
   }
   return file;
@@ -86,7 +94,9 @@ Result<IniFile> read_ini(const std::string& path) {
 std::string file_path(const Environment& env, std::string_view variable, std::string_view leaf) {
   std::string_view set = get(env, variable);
   if (!set.empty()) {
-    if (set.substr(0, 2) == "~/") return std::string(get(env, "HOME")) + std::string(set.substr(1));
+    if (set.substr(0, 2) == "~/") {
+      return std::string(get(env, "HOME")) + std::string(set.substr(1));
+    }
     return std::string(set);
   }
   return std::string(get(env, "HOME")) + "/.aws/" + std::string(leaf);
@@ -98,7 +108,9 @@ const Section* find_section(const IniFile& file, const std::string& name) {
 }
 
 std::string_view value_of(const Section* section, std::string_view key) {
-  if (section == nullptr) return {};
+  if (section == nullptr) {
+    return {};
+  }
   auto it = section->find(key);
   return it == section->end() ? std::string_view() : std::string_view(it->second);
 }
@@ -116,7 +128,9 @@ Result<std::optional<Credentials>> from_section(const Section* section, const st
                       "InvalidCredentials");
   }
   std::string_view token = value_of(section, "aws_session_token");
-  if (token.empty()) token = value_of(section, "aws_security_token");
+  if (token.empty()) {
+    token = value_of(section, "aws_security_token");
+  }
   return std::optional<Credentials>(
       Credentials{std::string(id), std::string(secret), std::string(token)});
 }
@@ -131,9 +145,13 @@ Result<SharedFiles> read_shared_files(const Environment& env) {
   files.credentials_path = file_path(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
   files.config_path = file_path(env, "AWS_CONFIG_FILE", "config");
   Result<IniFile> credentials = read_ini(files.credentials_path);
-  if (!credentials.ok()) return credentials.error();
+  if (!credentials.ok()) {
+    return credentials.error();
+  }
   Result<IniFile> config = read_ini(files.config_path);
-  if (!config.ok()) return config.error();
+  if (!config.ok()) {
+    return config.error();
+  }
   files.credentials = std::move(*credentials);
   files.config = std::move(*config);
   return files;
@@ -141,21 +159,29 @@ Result<SharedFiles> read_shared_files(const Environment& env) {
 
 std::string profile_name(const Environment& env) {
   std::string_view profile = get(env, "AWS_PROFILE");
-  if (profile.empty()) profile = get(env, "AWS_DEFAULT_PROFILE");
+  if (profile.empty()) {
+    profile = get(env, "AWS_DEFAULT_PROFILE");
+  }
   return profile.empty() ? "default" : std::string(profile);
 }
 
 const Section* config_section(const IniFile& config, const std::string& profile) {
   const Section* section = find_section(config, "profile " + profile);
-  if (section == nullptr && profile == "default") section = find_section(config, "default");
+  if (section == nullptr && profile == "default") {
+    section = find_section(config, "default");
+  }
   return section;
 }
 
 std::string region_from(const Environment& env, const SharedFiles& files,
                         const std::string& profile) {
   std::string_view region = get(env, "AWS_REGION");
-  if (region.empty()) region = get(env, "AWS_DEFAULT_REGION");
-  if (region.empty()) region = value_of(config_section(files.config, profile), "region");
+  if (region.empty()) {
+    region = get(env, "AWS_DEFAULT_REGION");
+  }
+  if (region.empty()) {
+    region = value_of(config_section(files.config, profile), "region");
+  }
   return std::string(region);
 }
 
@@ -163,9 +189,13 @@ Result<std::optional<Credentials>> from_environment(const Environment& env) {
   Section section;
   for (std::string_view key : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
     std::string lower(key);
-    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char& c : lower) {
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     std::string_view value = get(env, key);
-    if (!value.empty()) section[lower] = std::string(value);
+    if (!value.empty()) {
+      section[lower] = std::string(value);
+    }
   }
   return from_section(&section, "the environment");
 }
@@ -186,14 +216,17 @@ Environment process_environment() {
 
 Result<AwsSettings> load_aws_settings(const Environment& env) {
   Result<SharedFiles> files = read_shared_files(env);
-  if (!files.ok()) return files.error();
+  if (!files.ok()) {
+    return files.error();
+  }
   AwsSettings settings;
   settings.profile = profile_name(env);
   settings.region = region_from(env, *files, settings.profile);
 
   const Section* in_credentials = find_section(files->credentials, settings.profile);
   const Section* in_config = config_section(files->config, settings.profile);
-  bool profile_chosen = !get(env, "AWS_PROFILE").empty() || !get(env, "AWS_DEFAULT_PROFILE").empty();
+  bool profile_chosen =
+      !get(env, "AWS_PROFILE").empty() || !get(env, "AWS_DEFAULT_PROFILE").empty();
   if (profile_chosen && in_credentials == nullptr && in_config == nullptr) {
     return make_error(ErrorCode::kInvalidArgument,
                       "profile \"" + settings.profile + "\" is in neither " +
@@ -212,11 +245,14 @@ Result<AwsSettings> load_aws_settings(const Environment& env) {
     settings.credentials_source = files->config_path + " [" + settings.profile + "]";
     found = from_section(in_config, settings.credentials_source);
   }
-  if (!found.ok()) return found.error();
+  if (!found.ok()) {
+    return found.error();
+  }
   if (!found->has_value()) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                      "add profile \"" + settings.profile + "\" to " + files->credentials_path,
+                      "add profile \"" +
+                          settings.profile + "\" to " + files->credentials_path,
                       "CredentialsNotFound");
   }
   settings.credentials = std::move(**found);
@@ -225,7 +261,9 @@ Result<AwsSettings> load_aws_settings(const Environment& env) {
 
 Result<std::string> load_region(const Environment& env) {
   Result<SharedFiles> files = read_shared_files(env);
-  if (!files.ok()) return files.error();
+  if (!files.ok()) {
+    return files.error();
+  }
   return region_from(env, *files, profile_name(env));
 }
 

@@ -25,8 +25,8 @@ Environment process_environment();
 // What the environment and the shared files say.
 struct AwsSettings {
   Credentials credentials;
-  std::string region;        // empty when nothing names one
-  std::string profile;       // the profile used ("default" unless AWS_PROFILE says otherwise)
+  std::string region;              // empty when nothing names one
+  std::string profile;             // the profile used ("default" unless AWS_PROFILE says otherwise)
   std::string credentials_source;  // "environment", "<file> [<profile>]"; never a secret
 };
 

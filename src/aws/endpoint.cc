@@ -11,7 +11,9 @@ Error invalid(std::string_view url, std::string_view what) {
 
 bool all_digits(std::string_view s) {
   for (char c : s) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') {
+      return false;
+    }
   }
   return !s.empty();
 }
@@ -22,7 +24,9 @@ std::string resolve_endpoint_override(const Environment& env,
                                       std::string_view command_line_option) {
   for (std::string_view key : {"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"}) {
     auto it = env.find(key);
-    if (it != env.end() && !it->second.empty()) return it->second;
+    if (it != env.end() && !it->second.empty()) {
+      return it->second;
+    }
   }
   return std::string(command_line_option);
 }
@@ -35,9 +39,13 @@ std::string regional_lambda_endpoint(std::string_view region, std::string_view p
 Result<Endpoint> parse_endpoint(std::string_view url) {
   Endpoint endpoint;
   std::size_t sep = url.find("://");
-  if (sep == std::string_view::npos) return invalid(url, "expected http:// or https://");
+  if (sep == std::string_view::npos) {
+    return invalid(url, "expected http:// or https://");
+  }
   endpoint.scheme = std::string(url.substr(0, sep));
-  for (char& c : endpoint.scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (char& c : endpoint.scheme) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
   if (endpoint.scheme != "http" && endpoint.scheme != "https") {
     return invalid(url, "scheme must be http or https");
   }
@@ -49,7 +57,9 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
   std::size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view prefix = slash == std::string_view::npos ? "" : rest.substr(slash);
-  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  while (!prefix.empty() && prefix.back() == '/') {
+    prefix.remove_suffix(1);
+  }
 
   std::string_view host = authority;
   std::string_view port;
@@ -61,7 +71,9 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
       return invalid(url, "bad port");
     }
   }
-  if (host.empty()) return invalid(url, "empty host");
+  if (host.empty()) {
+    return invalid(url, "empty host");
+  }
 
   bool default_port = port.empty() || (endpoint.scheme == "http" && port == "80") ||
                       (endpoint.scheme == "https" && port == "443");

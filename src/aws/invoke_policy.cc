@@ -20,9 +20,13 @@ Error invalid(std::string_view pointer, std::string message) {
 std::string pointer_escape(std::string_view key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
   }
   return out;
 }
@@ -37,7 +41,9 @@ Status string_list(const json::value& v, const std::string& where, std::vector<s
     out.emplace_back(v.as_string());
   } else if (v.is_array()) {
     const json::array& items = v.as_array();
-    if (items.empty()) return invalid(where, "empty list");
+    if (items.empty()) {
+      return invalid(where, "empty list");
+    }
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (!items[i].is_string()) {
         return invalid(where + "/" + std::to_string(i), "expected a string");
@@ -73,7 +79,9 @@ Status check_actions(const std::vector<std::string>& actions, const std::string&
 
 bool any_match(const std::vector<std::string>& patterns, std::string_view text, bool ignore_case) {
   for (const std::string& p : patterns) {
-    if (wildcard_match(p, text, ignore_case)) return true;
+    if (wildcard_match(p, text, ignore_case)) {
+      return true;
+    }
   }
   return false;
 }
@@ -98,7 +106,9 @@ bool wildcard_match(std::string_view pattern, std::string_view text, bool ignore
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
   return p == pattern.size();
 }
 
@@ -117,7 +127,9 @@ Result<InvokePolicy> InvokePolicy::parse(std::string_view json_text) {
 }
 
 Result<InvokePolicy> InvokePolicy::from_json(const json::value& document) {
-  if (!document.is_object()) return invalid("", "expected an object");
+  if (!document.is_object()) {
+    return invalid("", "expected an object");
+  }
   const json::object& top = document.as_object();
   for (const auto& member : top) {
     std::string_view key = member.key();
@@ -132,22 +144,32 @@ Result<InvokePolicy> InvokePolicy::from_json(const json::value& document) {
     }
   }
   const json::value* statement = top.if_contains("Statement");
-  if (statement == nullptr) return invalid("/Statement", "missing");
+  if (statement == nullptr) {
+    return invalid("/Statement", "missing");
+  }
 
   InvokePolicy policy;
   if (statement->is_object()) {
     Result<Statement> one = parse_statement(statement->as_object(), "/Statement", 0);
-    if (!one.ok()) return one.error();
+    if (!one.ok()) {
+      return one.error();
+    }
     policy.statements_.push_back(std::move(*one));
     return policy;
   }
-  if (!statement->is_array()) return invalid("/Statement", "expected an object or an array");
+  if (!statement->is_array()) {
+    return invalid("/Statement", "expected an object or an array");
+  }
   const json::array& list = statement->as_array();
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string where = "/Statement/" + std::to_string(i);
-    if (!list[i].is_object()) return invalid(where, "expected an object");
+    if (!list[i].is_object()) {
+      return invalid(where, "expected an object");
+    }
     Result<Statement> one = parse_statement(list[i].as_object(), where, i);
-    if (!one.ok()) return one.error();
+    if (!one.ok()) {
+      return one.error();
+    }
     policy.statements_.push_back(std::move(*one));
   }
   return policy;
@@ -171,26 +193,42 @@ Result<InvokePolicy::Statement> InvokePolicy::parse_statement(const json::object
   }
 
   if (const json::value* sid = object.if_contains("Sid")) {
-    if (!sid->is_string()) return invalid(where + "/Sid", "expected a string");
-    if (!sid->as_string().empty()) s.label = std::string(sid->as_string());
+    if (!sid->is_string()) {
+      return invalid(where + "/Sid", "expected a string");
+    }
+    if (!sid->as_string().empty()) {
+      s.label = std::string(sid->as_string());
+    }
   }
   const json::value* effect = object.if_contains("Effect");
-  if (effect == nullptr) return invalid(where + "/Effect", "missing");
+  if (effect == nullptr) {
+    return invalid(where + "/Effect", "missing");
+  }
   if (!effect->is_string() || (effect->as_string() != "Allow" && effect->as_string() != "Deny")) {
     return invalid(where + "/Effect", "expected \"Allow\" or \"Deny\"");
   }
   s.allow = effect->as_string() == "Allow";
 
   const json::value* action = object.if_contains("Action");
-  if (action == nullptr) return invalid(where + "/Action", "missing");
+  if (action == nullptr) {
+    return invalid(where + "/Action", "missing");
+  }
   Status status = string_list(*action, where + "/Action", s.actions);
-  if (status.ok()) status = check_actions(s.actions, where + "/Action", action->is_array());
-  if (!status.ok()) return status.error();
+  if (status.ok()) {
+    status = check_actions(s.actions, where + "/Action", action->is_array());
+  }
+  if (!status.ok()) {
+    return status.error();
+  }
 
   const json::value* resource = object.if_contains("Resource");
-  if (resource == nullptr) return invalid(where + "/Resource", "missing");
+  if (resource == nullptr) {
+    return invalid(where + "/Resource", "missing");
+  }
   status = string_list(*resource, where + "/Resource", s.resources);
-  if (!status.ok()) return status.error();
+  if (!status.ok()) {
+    return status.error();
+  }
   return s;
 }
 
@@ -203,7 +241,9 @@ PolicyDecision InvokePolicy::evaluate(std::string_view arn) const {
     if (!s.allow) {
       return {PolicyEffect::kExplicitDeny, s.label};
     }
-    if (allowing == nullptr) allowing = &s;
+    if (allowing == nullptr) {
+      allowing = &s;
+    }
   }
   if (allowing != nullptr) {
     return {PolicyEffect::kAllowed, allowing->label};

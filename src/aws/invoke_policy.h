@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "base/result.h"
 
@@ -13,9 +12,9 @@ namespace allma::aws {
 
 // The outcome of checking one ARN against an invoke policy.
 enum class PolicyEffect {
-  kAllowed,        // an Allow statement matched and no Deny did
-  kExplicitDeny,   // a Deny statement matched (it wins over any Allow)
-  kImplicitDeny,   // no statement matched
+  kAllowed,       // an Allow statement matched and no Deny did
+  kExplicitDeny,  // a Deny statement matched (it wins over any Allow)
+  kImplicitDeny,  // no statement matched
 };
 
 struct PolicyDecision {

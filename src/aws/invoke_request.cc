@@ -60,14 +60,16 @@ Status check_request(const engine::InvokeRequest& r) {
 Result<Endpoint> choose_endpoint(const std::optional<Endpoint>& override_endpoint,
                                  const FunctionRef& ref, std::string& region) {
   if (override_endpoint) {
-    if (region.empty()) region = kSigningRegionForOverride;
+    if (region.empty()) {
+      region = kSigningRegionForOverride;
+    }
     return *override_endpoint;
   }
   if (region.empty()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "no region for function \"" + ref.name +
-                          "\": give a full ARN or set AWS_REGION",
-                      "MissingRegion");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "no region for function \"" + ref.name + "\": give a full ARN or set AWS_REGION",
+        "MissingRegion");
   }
   return parse_endpoint(regional_lambda_endpoint(region, ref.partition));
 }
@@ -78,29 +80,42 @@ Result<PreparedInvoke> prepare_invoke(engine::InvokeRequest& request,
                                       const std::optional<Endpoint>& endpoint_override,
                                       std::string_view default_region) {
   Status checked = check_request(request);
-  if (!checked.ok()) return checked.error();
+  if (!checked.ok()) {
+    return checked.error();
+  }
   Result<FunctionRef> ref = parse_function_name(request.function_name);
-  if (!ref.ok()) return ref.error();
+  if (!ref.ok()) {
+    return ref.error();
+  }
   Result<std::string> qualifier = resolve_qualifier(*ref, request);
-  if (!qualifier.ok()) return qualifier.error();
+  if (!qualifier.ok()) {
+    return qualifier.error();
+  }
 
   PreparedInvoke call;
   call.display_name = request.function_name;
   call.region = ref->region.empty() ? std::string(default_region) : ref->region;
   Result<Endpoint> endpoint = choose_endpoint(endpoint_override, *ref, call.region);
-  if (!endpoint.ok()) return endpoint.error();
+  if (!endpoint.ok()) {
+    return endpoint.error();
+  }
 
   call.path = endpoint->path_prefix + "/2015-03-31/functions/" +
               uri_encode(unqualified_name(*ref), true) + "/invocations";
-  if (!qualifier->empty()) call.query = "Qualifier=" + uri_encode(*qualifier, true);
-  call.url = endpoint->base_url.substr(0, endpoint->base_url.size() - endpoint->path_prefix.size()) +
-             call.path + (call.query.empty() ? "" : "?" + call.query);
+  if (!qualifier->empty()) {
+    call.query = "Qualifier=" + uri_encode(*qualifier, true);
+  }
+  call.url =
+      endpoint->base_url.substr(0, endpoint->base_url.size() - endpoint->path_prefix.size()) +
+      call.path + (call.query.empty() ? "" : "?" + call.query);
   call.host_header = endpoint->host_header;
 
   call.headers = {{"Host", call.host_header},
                   {"Content-Type", "application/json"},
                   {"X-Amz-Invocation-Type", request.invocation_type}};
-  if (request.log_tail) call.headers.emplace_back("X-Amz-Log-Type", "Tail");
+  if (request.log_tail) {
+    call.headers.emplace_back("X-Amz-Log-Type", "Tail");
+  }
   if (!request.client_context.empty()) {
     std::string encoded = base64_encode(request.client_context);
     if (encoded.size() > kMaxClientContextBase64) {

@@ -13,11 +13,11 @@ namespace allma::aws {
 
 // An Invoke API call checked and laid out for the wire, not yet signed.
 struct PreparedInvoke {
-  std::string url;          // full URL, query included
-  std::string path;         // as on the wire, percent-encoded
-  std::string query;        // "Qualifier=prod" or empty
-  std::string region;       // signing region
-  std::string host_header;  // Host
+  std::string url;                                           // full URL, query included
+  std::string path;                                          // as on the wire, percent-encoded
+  std::string query;                                         // "Qualifier=prod" or empty
+  std::string region;                                        // signing region
+  std::string host_header;                                   // Host
   std::vector<std::pair<std::string, std::string>> headers;  // to sign and send, Host included
   std::string payload;
   std::string display_name;  // the function name as given, for messages

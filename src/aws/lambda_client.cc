@@ -1,5 +1,7 @@
 #include "aws/lambda_client.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -9,8 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-
-#include <curl/curl.h>
 
 #include "aws/encoding.h"
 #include "aws/endpoint.h"
@@ -81,12 +81,16 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return line.size();
   }
   std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return line.size();
+  if (colon == std::string_view::npos) {
+    return line.size();
+  }
   std::string name(line.substr(0, colon));
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
     value.remove_suffix(1);
   }
@@ -118,10 +122,14 @@ class LambdaClient::Worker {
       stopping_ = true;
     }
     curl_multi_wakeup(multi_);
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
   }
 
-  void start() { thread_ = std::thread([this] { run(); }); }
+  void start() {
+    thread_ = std::thread([this] { run(); });
+  }
 
   void submit(std::unique_ptr<Call> call) {
     {
@@ -164,8 +172,8 @@ class LambdaClient::Worker {
   bool closed_ = false;                         // guarded by mu_
 
   // Worker thread only.
-  std::deque<std::unique_ptr<Call>> waiting_;         // validated, waiting for a connection
-  std::map<CURL*, std::unique_ptr<Call>> active_;     // handed to libcurl
+  std::deque<std::unique_ptr<Call>> waiting_;      // validated, waiting for a connection
+  std::map<CURL*, std::unique_ptr<Call>> active_;  // handed to libcurl
 };
 
 void LambdaClient::Worker::run() {
@@ -209,8 +217,8 @@ void LambdaClient::Worker::start_waiting() {
 
 void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
   const PreparedInvoke& p = call->prepared;
-  SigningInput input{"POST", p.path, p.query, p.headers, p.payload, p.region, "lambda",
-                     amz_date_now()};
+  SigningInput input{"POST",    p.path,   p.query,  p.headers,
+                     p.payload, p.region, "lambda", amz_date_now()};
   Signature signature = sign_v4(input, options_.credentials);
 
   curl_slist* list = nullptr;
@@ -247,7 +255,9 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
                    static_cast<long>(std::min(call->timeout, options_.connect_timeout).count()));
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.ca_file.empty()) {
+    curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+  }
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, call.get());
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
@@ -262,9 +272,13 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
 void LambdaClient::Worker::finish_done() {
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
-    if (msg->msg != CURLMSG_DONE) continue;
+    if (msg->msg != CURLMSG_DONE) {
+      continue;
+    }
     auto it = active_.find(msg->easy_handle);
-    if (it == active_.end()) continue;
+    if (it == active_.end()) {
+      continue;
+    }
     std::unique_ptr<Call> call = std::move(it->second);
     active_.erase(it);
     CURLcode code = msg->data.result;
@@ -321,17 +335,16 @@ Result<engine::InvokeResponse> LambdaClient::Worker::outcome(Call& call, CURLcod
 
   std::string detail = call.error_buffer[0] != '\0' ? call.error_buffer : curl_easy_strerror(code);
   if (call.too_large) {
-    return make_error(ErrorCode::kContentError,
-                      prefix + "answer is larger than " + std::to_string(kMaxResponseBytes) +
-                          " bytes");
+    return make_error(ErrorCode::kContentError, prefix + "answer is larger than " +
+                                                    std::to_string(kMaxResponseBytes) + " bytes");
   }
   long sent = 0;  // bytes of request headers written; 0 when never connected
   curl_easy_getinfo(call.easy, CURLINFO_REQUEST_SIZE, &sent);
   Error error;
   if (code == CURLE_OPERATION_TIMEDOUT && sent > 0) {
-    error = transport_error(ErrorCode::kDeadlineExceeded, "timeout",
-                            prefix + "no answer within " +
-                                std::to_string(call.timeout.count()) + " ms");
+    error = transport_error(
+        ErrorCode::kDeadlineExceeded, "timeout",
+        prefix + "no answer within " + std::to_string(call.timeout.count()) + " ms");
     error.details.as_object()["timeoutMs"] = call.timeout.count();
   } else if (sent == 0 || code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
              code == CURLE_OPERATION_TIMEDOUT) {
@@ -357,7 +370,9 @@ void LambdaClient::Worker::shut_down() {
     call->done(shutdown_error());
   }
   active_.clear();
-  for (std::unique_ptr<Call>& call : waiting_) call->done(shutdown_error());
+  for (std::unique_ptr<Call>& call : waiting_) {
+    call->done(shutdown_error());
+  }
   waiting_.clear();
 
   // Calls submitted meanwhile (also from the callbacks above) are completed here too.
@@ -388,13 +403,19 @@ Result<std::unique_ptr<LambdaClient>> LambdaClient::create(LambdaClientOptions o
   std::optional<Endpoint> endpoint;
   if (!options.endpoint_override.empty()) {
     Result<Endpoint> parsed = parse_endpoint(options.endpoint_override);
-    if (!parsed.ok()) return parsed.error();
+    if (!parsed.ok()) {
+      return parsed.error();
+    }
     endpoint = std::move(*parsed);
   }
-  if (options.max_connections == 0) options.max_connections = 1;
+  if (options.max_connections == 0) {
+    options.max_connections = 1;
+  }
 
   CURLM* multi = curl_multi_init();
-  if (multi == nullptr) return make_error(ErrorCode::kInternal, "curl_multi_init failed");
+  if (multi == nullptr) {
+    return make_error(ErrorCode::kInternal, "curl_multi_init failed");
+  }
   curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     static_cast<long>(options.max_connections));
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options.max_connections));

@@ -1,9 +1,8 @@
 #include "aws/lambda_errors.h"
 
-#include <string>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <string>
 
 namespace allma::aws {
 namespace {
@@ -32,9 +31,15 @@ std::string status_name(int status) {
 }
 
 ErrorCode status_code(int status) {
-  if (status == 404) return ErrorCode::kNotFound;
-  if (status == 401 || status == 403) return ErrorCode::kPermissionDenied;
-  if (status == 408 || status == 429 || status >= 500) return ErrorCode::kUnavailable;
+  if (status == 404) {
+    return ErrorCode::kNotFound;
+  }
+  if (status == 401 || status == 403) {
+    return ErrorCode::kPermissionDenied;
+  }
+  if (status == 408 || status == 429 || status >= 500) {
+    return ErrorCode::kUnavailable;
+  }
   return ErrorCode::kInvalidArgument;
 }
 
@@ -42,9 +47,13 @@ ErrorCode status_code(int status) {
 // "X:http://internal..." -> "X".
 std::string clean_type(std::string_view type) {
   std::size_t hash = type.rfind('#');
-  if (hash != std::string_view::npos) type = type.substr(hash + 1);
+  if (hash != std::string_view::npos) {
+    type = type.substr(hash + 1);
+  }
   type = type.substr(0, type.find(':'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.back() == ' ') {
+    type.remove_suffix(1);
+  }
   return std::string(type);
 }
 
@@ -70,10 +79,13 @@ std::string xml_element(std::string_view body, std::string_view tag) {
   std::string open = "<" + std::string(tag) + ">";
   std::string close = "</" + std::string(tag) + ">";
   std::size_t start = body.find(open);
-  if (start == std::string_view::npos) return {};
+  if (start == std::string_view::npos) {
+    return {};
+  }
   start += open.size();
   std::size_t end = body.find(close, start);
-  return end == std::string_view::npos ? std::string() : std::string(body.substr(start, end - start));
+  return end == std::string_view::npos ? std::string()
+                                       : std::string(body.substr(start, end - start));
 }
 
 }  // namespace
@@ -89,25 +101,39 @@ Error service_error(int status, std::string_view error_type_header, std::string_
   std::string message;
   if (!ec && document.is_object()) {
     details = document.as_object();
-    if (name.empty()) name = clean_type(string_member(details, "__type"));
+    if (name.empty()) {
+      name = clean_type(string_member(details, "__type"));
+    }
     std::string type = string_member(details, "Type");
-    if (name.empty() && ends_with(type, "Exception")) name = clean_type(type);
+    if (name.empty() && ends_with(type, "Exception")) {
+      name = clean_type(type);
+    }
     message = string_member(details, "message");
-    if (message.empty()) message = string_member(details, "Message");
+    if (message.empty()) {
+      message = string_member(details, "Message");
+    }
   } else if (!body.empty()) {
     details["rawBody"] = truncate(std::string(body.substr(0, kMaxRawBody)), kMaxRawBody);
     // Some AWS front ends (and moto) answer signature failures in the XML query format.
     if (body.front() == '<') {
-      if (name.empty()) name = clean_type(xml_element(body, "Code"));
+      if (name.empty()) {
+        name = clean_type(xml_element(body, "Code"));
+      }
       message = xml_element(body, "Message");
     }
   }
-  if (name.empty()) name = status_name(status);
+  if (name.empty()) {
+    name = status_name(status);
+  }
   details["statusCode"] = status;
-  if (!request_id.empty()) details["requestId"] = request_id;
+  if (!request_id.empty()) {
+    details["requestId"] = request_id;
+  }
 
   std::string text = std::to_string(status) + " " + name;
-  if (!message.empty()) text += ": " + truncate(message, kMaxMessage);
+  if (!message.empty()) {
+    text += ": " + truncate(message, kMaxMessage);
+  }
   Error error = make_error(status_code(status), std::move(text), std::move(name));
   error.details = std::move(details);
   return error;

@@ -1,11 +1,11 @@
 #include "aws/sigv4.h"
 
-#include <algorithm>
-#include <array>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+
+#include <algorithm>
+#include <array>
 
 #include "aws/encoding.h"
 
@@ -15,20 +15,32 @@ namespace {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // botocore's SIGNED_HEADERS_BLACKLIST.
-constexpr std::array<std::string_view, 11> kUnsignedHeaders = {
-    "connection", "expect",  "keep-alive", "proxy-authenticate", "proxy-authorization",
-    "te",         "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
+constexpr std::array<std::string_view, 11> kUnsignedHeaders = {"connection",
+                                                               "expect",
+                                                               "keep-alive",
+                                                               "proxy-authenticate",
+                                                               "proxy-authorization",
+                                                               "te",
+                                                               "trailer",
+                                                               "transfer-encoding",
+                                                               "upgrade",
+                                                               "user-agent",
+                                                               "x-amzn-trace-id"};
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
   }
   return out;
 }
 
 // The ASCII characters Python's str.split() treats as whitespace.
-bool is_py_space(char c) { return (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || c == ' '; }
+bool is_py_space(char c) {
+  return (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || c == ' ';
+}
 
 // Trims and collapses inner whitespace runs to one space (Python's ' '.join(v.split())).
 std::string trim_all(std::string_view value) {
@@ -39,7 +51,9 @@ std::string trim_all(std::string_view value) {
       pending_space = !out.empty();
       continue;
     }
-    if (pending_space) out += ' ';
+    if (pending_space) {
+      out += ' ';
+    }
     pending_space = false;
     out += c;
   }
@@ -65,7 +79,9 @@ std::string normalize_path(std::string_view path) {
     std::size_t slash = std::min(path.find('/', start), path.size());
     std::string_view segment = path.substr(start, slash - start);
     if (segment == "..") {
-      if (!segments.empty()) segments.pop_back();
+      if (!segments.empty()) {
+        segments.pop_back();
+      }
     } else if (!segment.empty() && segment != ".") {
       segments.push_back(segment);
     }
@@ -73,10 +89,14 @@ std::string normalize_path(std::string_view path) {
   }
   std::string out = path.front() == '/' ? "/" : "";
   for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (i > 0) out += '/';
+    if (i > 0) {
+      out += '/';
+    }
     out += segments[i];
   }
-  if (path.back() == '/' && !segments.empty()) out += '/';
+  if (path.back() == '/' && !segments.empty()) {
+    out += '/';
+  }
   return out;
 }
 
@@ -100,7 +120,9 @@ std::string canonical_query(std::string_view query) {
   std::sort(pairs.begin(), pairs.end());
   std::string out;
   for (const auto& [key, value] : pairs) {
-    if (!out.empty()) out += '&';
+    if (!out.empty()) {
+      out += '&';
+    }
     out += key;
     out += '=';
     out += value;
@@ -117,7 +139,9 @@ HeaderList headers_to_sign(const SigningInput& in, const Credentials& creds) {
                  kUnsignedHeaders.end();
     bool replaced = lower == "x-amz-date" || lower == "authorization" ||
                     (lower == "x-amz-security-token" && !creds.session_token.empty());
-    if (!never && !replaced) out.emplace_back(std::move(lower), value);
+    if (!never && !replaced) {
+      out.emplace_back(std::move(lower), value);
+    }
   }
   out.emplace_back("x-amz-date", in.amz_date);
   if (!creds.session_token.empty()) {
@@ -129,21 +153,29 @@ HeaderList headers_to_sign(const SigningInput& in, const Credentials& creds) {
 // Fills `signed_names` ("a;b;c") and returns the canonical header block (each line ends '\n').
 std::string canonical_headers(const HeaderList& headers, std::string& signed_names) {
   std::vector<std::string_view> names;
-  for (const auto& header : headers) names.push_back(header.first);
+  for (const auto& header : headers) {
+    names.push_back(header.first);
+  }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
 
   std::string block;
   signed_names.clear();
   for (std::string_view name : names) {
-    if (!signed_names.empty()) signed_names += ';';
+    if (!signed_names.empty()) {
+      signed_names += ';';
+    }
     signed_names += name;
     block += name;
     block += ':';
     bool first = true;
     for (const auto& [header, value] : headers) {
-      if (header != name) continue;
-      if (!first) block += ',';
+      if (header != name) {
+        continue;
+      }
+      if (!first) {
+        block += ',';
+      }
       block += trim_all(value);
       first = false;
     }
@@ -154,7 +186,9 @@ std::string canonical_headers(const HeaderList& headers, std::string& signed_nam
 
 std::string payload_hash(const SigningInput& in) {
   for (const auto& [name, value] : in.headers) {
-    if (to_lower(name) == "x-amz-content-sha256") return value;
+    if (to_lower(name) == "x-amz-content-sha256") {
+      return value;
+    }
   }
   return sha256_hex(in.payload);
 }
@@ -164,7 +198,9 @@ std::string build_canonical(const SigningInput& in, const Credentials& creds,
   HeaderList headers = headers_to_sign(in, creds);
   std::string out = in.method;
   for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
   }
   out += '\n';
   out += uri_encode(normalize_path(in.path), false);
@@ -192,8 +228,8 @@ std::string uri_encode(std::string_view s, bool encode_slash) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
     if (unreserved || (c == '/' && !encode_slash)) {
       out += static_cast<char>(c);
     } else {

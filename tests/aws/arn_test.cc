@@ -35,7 +35,8 @@ TEST(ParseFunctionName, ParsesAPartialArn) {
 }
 
 TEST(ParseFunctionName, ParsesAFullArn) {
-  Result<FunctionRef> ref = parse_function_name("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f");
+  Result<FunctionRef> ref =
+      parse_function_name("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f");
   ASSERT_TRUE(ref.ok()) << ref.error().message;
   EXPECT_EQ(ref->partition, "aws-us-gov");
   EXPECT_EQ(ref->region, "us-gov-west-1");
@@ -64,17 +65,15 @@ TEST_P(ParseFunctionNameRejects, WithALocatedInvalidFunctionNameError) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseFunctionNameRejects,
     ::testing::Values(
-        BadName{"", "empty"},
-        BadName{"has space", "' ' at offset 3"}, BadName{"f.x", "'.' at offset 1"},
-        BadName{"f:", "empty qualifier at offset 2"}, BadName{"f:a.b", "'.' at offset 3"},
-        BadName{":f", "empty function name at offset 0"},
+        BadName{"", "empty"}, BadName{"has space", "' ' at offset 3"},
+        BadName{"f.x", "'.' at offset 1"}, BadName{"f:", "empty qualifier at offset 2"},
+        BadName{"f:a.b", "'.' at offset 3"}, BadName{":f", "empty function name at offset 0"},
         BadName{"12345678901:function:f", "account id at offset 0 must be 12 digits"},
         BadName{"123456789012:func:f", "expected \"function\" at offset 13"},
         BadName{"arn:aws:s3:us-east-1:123456789012:function:f", "expected \"lambda\" at offset 8"},
         BadName{"arn:aws:lambda:useast1:123456789012:function:f", "region at offset 15"},
         BadName{"arn:gcp:lambda:us-east-1:123456789012:function:f", "partition at offset 4"},
-        BadName{"a:b:c:d:e", "4 ':' separators"},
-        BadName{"f\xc3\xa9", "byte 0xc3 at offset 1"},
+        BadName{"a:b:c:d:e", "4 ':' separators"}, BadName{"f\xc3\xa9", "byte 0xc3 at offset 1"},
         BadName{"f:$latest", "'$' at offset 2"}));
 
 TEST(ParseFunctionName, RejectsANameLongerThan64Characters) {
@@ -114,7 +113,8 @@ TEST(ToArn, KeepsThePartsTheArnGives) {
 
 TEST(UnqualifiedName, DropsOnlyTheQualifier) {
   Result<FunctionRef> partial = parse_function_name("123456789012:function:f:7");
-  Result<FunctionRef> full = parse_function_name("arn:aws:lambda:us-east-1:123456789012:function:f:7");
+  Result<FunctionRef> full =
+      parse_function_name("arn:aws:lambda:us-east-1:123456789012:function:f:7");
   ASSERT_TRUE(partial.ok() && full.ok());
   EXPECT_EQ(unqualified_name(*partial), "123456789012:function:f");
   EXPECT_EQ(unqualified_name(*full), "arn:aws:lambda:us-east-1:123456789012:function:f");

@@ -23,13 +23,21 @@ std::optional<ChildProcess> ChildProcess::start(const std::vector<std::string>& 
     return std::nullopt;
   }
   std::vector<std::string> env_strings;
-  for (char** p = environ; *p != nullptr; ++p) env_strings.emplace_back(*p);
-  for (const std::string& e : extra_env) env_strings.push_back(e);
+  for (char** p = environ; *p != nullptr; ++p) {
+    env_strings.emplace_back(*p);
+  }
+  for (const std::string& e : extra_env) {
+    env_strings.push_back(e);
+  }
   std::vector<char*> envp, args;
-  for (std::string& e : env_strings) envp.push_back(e.data());
+  for (std::string& e : env_strings) {
+    envp.push_back(e.data());
+  }
   envp.push_back(nullptr);
   std::vector<std::string> argv_copy = argv;
-  for (std::string& a : argv_copy) args.push_back(a.data());
+  for (std::string& a : argv_copy) {
+    args.push_back(a.data());
+  }
   args.push_back(nullptr);
 
   pid_t pid = fork();
@@ -61,20 +69,28 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
 }
 
 ChildProcess::~ChildProcess() {
-  if (pid_ < 0) return;
+  if (pid_ < 0) {
+    return;
+  }
   if (!finish(std::chrono::milliseconds(5000))) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
-  if (stdout_ >= 0) close(stdout_);
+  if (stdout_ >= 0) {
+    close(stdout_);
+  }
 }
 
 bool ChildProcess::write(const std::string& text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(stdin_, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
     done += static_cast<std::size_t>(n);
   }
   return true;
@@ -91,14 +107,22 @@ std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds tim
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
+    if (left.count() <= 0) {
+      return std::nullopt;
+    }
     pollfd fd{stdout_, POLLIN, 0};
     int ready = poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return std::nullopt;
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready <= 0) {
+      return std::nullopt;
+    }
     char chunk[65536];
     ssize_t n = read(stdout_, chunk, sizeof chunk);
-    if (n <= 0) return std::nullopt;
+    if (n <= 0) {
+      return std::nullopt;
+    }
     buffer_.append(chunk, static_cast<std::size_t>(n));
   }
 }
@@ -108,7 +132,9 @@ std::optional<int> ChildProcess::finish(std::chrono::milliseconds timeout) {
     close(stdin_);
     stdin_ = -1;
   }
-  if (reaped_) return 0;
+  if (reaped_) {
+    return 0;
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     int status = 0;
@@ -117,7 +143,9 @@ std::optional<int> ChildProcess::finish(std::chrono::milliseconds timeout) {
       reaped_ = true;
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
-    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return std::nullopt;
+    }
     // Polling a child's exit; not a test sleep.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -1,7 +1,6 @@
 #include "aws/credentials.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,7 +33,8 @@ class SharedFiles : public ::testing::Test {
 };
 
 TEST_F(SharedFiles, EnvironmentKeysWinOverFiles) {
-  write("credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n");
+  write("credentials",
+        "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n");
   env_["AWS_ACCESS_KEY_ID"] = "ENVKEY";
   env_["AWS_SECRET_ACCESS_KEY"] = "envsecret";
   env_["AWS_SESSION_TOKEN"] = "envtoken";

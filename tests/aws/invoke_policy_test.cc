@@ -17,7 +17,9 @@ InvokePolicy parse_ok(std::string_view text) {
 
 std::string parse_error(std::string_view text) {
   Result<InvokePolicy> policy = InvokePolicy::parse(text);
-  if (policy.ok()) return "(parsed)";
+  if (policy.ok()) {
+    return "(parsed)";
+  }
   EXPECT_EQ(policy.error().name, "InvalidInvokePolicy");
   EXPECT_EQ(policy.error().code, ErrorCode::kInvalidArgument);
   return policy.error().message;
@@ -52,9 +54,13 @@ TEST(InvokePolicy, ExplicitDenyWinsOverAnEarlierAllow) {
 
 TEST(InvokePolicy, MatchesActionsCaseInsensitivelyWithWildcards) {
   EXPECT_TRUE(parse_ok(R"({"Statement":{"Effect":"Allow","Action":"LAMBDA:invokefunction",
-      "Resource":"*"}})").evaluate(arn("f")).is_allowed());
+      "Resource":"*"}})")
+                  .evaluate(arn("f"))
+                  .is_allowed());
   EXPECT_TRUE(parse_ok(R"({"Statement":{"Effect":"Allow","Action":"lambda:Invoke*",
-      "Resource":"*"}})").evaluate(arn("f")).is_allowed());
+      "Resource":"*"}})")
+                  .evaluate(arn("f"))
+                  .is_allowed());
 }
 
 TEST(InvokePolicy, IgnoresStatementsForOtherActions) {
@@ -121,13 +127,15 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, InvokePolicyRejects,
     ::testing::Values(
         BadPolicy{R"({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
-            {"Effect":"allow","Action":"*","Resource":"*"}]})", "/Statement/1/Effect"},
+            {"Effect":"allow","Action":"*","Resource":"*"}]})",
+                  "/Statement/1/Effect"},
         BadPolicy{R"({"Statement":{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}})",
                   "/Statement/NotAction: \"NotAction\" is not supported"},
         BadPolicy{R"({"Statement":[{"Effect":"Allow","Action":"*","NotResource":"*"}]})",
                   "/Statement/0/NotResource"},
         BadPolicy{R"({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*",
-            "Condition":{"StringEquals":{}}}]})", "/Statement/0/Condition"},
+            "Condition":{"StringEquals":{}}}]})",
+                  "/Statement/0/Condition"},
         BadPolicy{R"({"Statement":[{"Effect":"Allow","Action":["lambda:*",3],"Resource":"*"}]})",
                   "/Statement/0/Action/1: expected a string"},
         BadPolicy{R"({"Statement":[{"Effect":"Allow","Action":[],"Resource":"*"}]})",
@@ -155,7 +163,9 @@ TEST(InvokePolicy, RejectsDocumentsNestedTooDeeply) {
 TEST(WildcardMatch, HandlesPathologicalPatternsQuickly) {
   std::string text(5000, 'a');
   std::string pattern;
-  for (int i = 0; i < 50; ++i) pattern += "a*";
+  for (int i = 0; i < 50; ++i) {
+    pattern += "a*";
+  }
   pattern += "b";
   EXPECT_FALSE(wildcard_match(pattern, text, false));
 }

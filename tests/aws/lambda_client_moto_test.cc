@@ -2,9 +2,8 @@
 // accept our signature and reject a wrong secret. Fails (does not skip) when moto is missing.
 #include <gtest/gtest.h>
 
-#include <future>
-
 #include <boost/json.hpp>
+#include <future>
 
 #include "aws/lambda_client.h"
 #include "child_process.h"
@@ -38,17 +37,18 @@ class LambdaClientMoto : public ::testing::Test {
 
   void SetUp() override { ASSERT_NE(config_, nullptr) << "moto fixture not running"; }
 
-  static std::string get(std::string_view key) {
-    return std::string(config_->at(key).as_string());
-  }
+  static std::string get(std::string_view key) { return std::string(config_->at(key).as_string()); }
 
   static Result<InvokeResponse> invoke(const std::string& secret, std::string payload) {
     LambdaClientOptions options;
-    options.endpoint_override = "http://127.0.0.1:" + std::to_string(config_->at("port").as_int64());
+    options.endpoint_override =
+        "http://127.0.0.1:" + std::to_string(config_->at("port").as_int64());
     options.default_region = get("region");
     options.credentials = {get("access_key"), secret, ""};
     Result<std::unique_ptr<LambdaClient>> client = LambdaClient::create(std::move(options));
-    if (!client.ok()) return client.error();
+    if (!client.ok()) {
+      return client.error();
+    }
 
     InvokeRequest request;
     request.function_name = get("function");  // bare name: moto verifies only simple paths
@@ -56,9 +56,8 @@ class LambdaClientMoto : public ::testing::Test {
     request.timeout = std::chrono::seconds(60);
     std::promise<Result<InvokeResponse>> promise;
     std::future<Result<InvokeResponse>> future = promise.get_future();
-    (*client)->invoke(std::move(request), [&promise](Result<InvokeResponse> r) {
-      promise.set_value(std::move(r));
-    });
+    (*client)->invoke(std::move(request),
+                      [&promise](Result<InvokeResponse> r) { promise.set_value(std::move(r)); });
     if (future.wait_for(std::chrono::seconds(90)) != std::future_status::ready) {
       return make_error(ErrorCode::kInternal, "no answer from moto");
     }
@@ -86,7 +85,8 @@ TEST_F(LambdaClientMoto, RejectsAWrongSecretWithSignatureDoesNotMatch) {
   EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(r.error().details.as_object().at("statusCode"), 403);
   EXPECT_EQ(r.error().name, "SignatureDoesNotMatch")
-      << r.error().name << ": " << r.error().message << " " << boost::json::serialize(r.error().details);
+      << r.error().name << ": " << r.error().message << " "
+      << boost::json::serialize(r.error().details);
 }
 
 }  // namespace

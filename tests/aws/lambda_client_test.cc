@@ -1,17 +1,15 @@
 #include "aws/lambda_client.h"
 
 #include <gtest/gtest.h>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <future>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "aws/encoding.h"
 #include "child_process.h"
@@ -30,9 +28,9 @@ class LambdaClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     std::string error;
-    server_ = new std::optional<ChildProcess>(ChildProcess::start(
-        {"python3", testing::test_script("lambda_test_server.py")},
-        {"ALLMA_TEST_SECRET=" + std::string(kSecret)}, error));
+    server_ = new std::optional<ChildProcess>(
+        ChildProcess::start({"python3", testing::test_script("lambda_test_server.py")},
+                            {"ALLMA_TEST_SECRET=" + std::string(kSecret)}, error));
     ASSERT_TRUE(*server_) << "cannot start lambda_test_server.py: " << error;
     std::optional<std::string> line = (*server_)->read_line(std::chrono::seconds(30));
     ASSERT_TRUE(line) << "lambda_test_server.py did not report its port";
@@ -360,9 +358,8 @@ TEST_F(LambdaClientTest, DestructionCompletesPendingCallsWithAShutdownError) {
   std::unique_ptr<LambdaClient> client = make_client();
   auto promise = std::make_shared<std::promise<Result<InvokeResponse>>>();
   std::future<Result<InvokeResponse>> future = promise->get_future();
-  client->invoke(request("slow-5000"), [promise](Result<InvokeResponse> r) {
-    promise->set_value(std::move(r));
-  });
+  client->invoke(request("slow-5000"),
+                 [promise](Result<InvokeResponse> r) { promise->set_value(std::move(r)); });
   client.reset();
   ASSERT_EQ(future.wait_for(std::chrono::seconds(0)), std::future_status::ready);
   Result<InvokeResponse> r = future.get();
@@ -376,9 +373,8 @@ TEST_F(LambdaClientTest, QueuesCallsBeyondTheConnectionLimit) {
   for (int i = 0; i < 6; ++i) {
     auto promise = std::make_shared<std::promise<Result<InvokeResponse>>>();
     futures.push_back(promise->get_future());
-    client->invoke(request("inspect"), [promise](Result<InvokeResponse> r) {
-      promise->set_value(std::move(r));
-    });
+    client->invoke(request("inspect"),
+                   [promise](Result<InvokeResponse> r) { promise->set_value(std::move(r)); });
   }
   std::set<std::int64_t> connections;
   for (auto& f : futures) {

@@ -83,9 +83,10 @@ def set_up(port):
     admin = dict(endpoint_url=url, region_name=REGION, aws_access_key_id="AKIAADMINSETUP",
                  aws_secret_access_key="admin-setup-secret")
     iam = boto3.client("iam", **admin)
-    role = iam.create_role(RoleName="allma-test-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    trust = {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                            "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    role = iam.create_role(RoleName="allma-test-role", AssumeRolePolicyDocument=json.dumps(trust))
     boto3.client("lambda", **admin).create_function(
         FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"],
         Handler="index.handler", Code={"ZipFile": handler_zip()})

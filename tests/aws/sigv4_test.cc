@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include <boost/json.hpp>
+#include <random>
 
 #include "aws/encoding.h"
 #include "child_process.h"
@@ -35,7 +34,8 @@ TEST(SigV4, MatchesPublishedVanillaGetVector) {
   EXPECT_EQ(sig.credential_scope, "20150830/us-east-1/service/aws4_request");
   EXPECT_EQ(sig.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-            "SignedHeaders=host;x-amz-date, Signature=" + sig.signature);
+            "SignedHeaders=host;x-amz-date, Signature=" +
+                sig.signature);
 }
 
 TEST(SigV4, DoubleEncodesThePathInTheCanonicalRequest) {
@@ -93,8 +93,8 @@ class Generator {
     in.method = pick({"POST", "POST", "GET", "post"});
     in.region = pick({"us-east-1", "eu-west-3", "ap-southeast-2", "us-gov-west-1"});
     in.service = pick({"lambda", "lambda", "execute-api"});
-    in.amz_date = "2026" + two(1, 12) + two(1, 28) + "T" + two(0, 23) + two(0, 59) + two(0, 59) +
-                  "Z";
+    in.amz_date =
+        "2026" + two(1, 12) + two(1, 28) + "T" + two(0, 23) + two(0, 59) + two(0, 59) + "Z";
     in.path = path();
     in.query = query();
     in.headers = headers();
@@ -125,7 +125,9 @@ class Generator {
   }
   std::string word(int n, std::string_view alphabet) {
     std::string out;
-    for (int i = 0; i < n; ++i) out += alphabet[between(0, alphabet.size() - 1)];
+    for (int i = 0; i < n; ++i) {
+      out += alphabet[between(0, alphabet.size() - 1)];
+    }
     return out;
   }
 
@@ -145,7 +147,9 @@ class Generator {
   }
 
   std::string path() {
-    if (chance(10)) return pick({"/", "", "/a/./b/../c//d/", "/caf\xc3\xa9/%E2%82%AC", "/x/.."});
+    if (chance(10)) {
+      return pick({"/", "", "/a/./b/../c//d/", "/caf\xc3\xa9/%E2%82%AC", "/x/.."});
+    }
     return "/2015-03-31/functions/" + uri_encode(function_name(), true) + "/invocations";
   }
 
@@ -186,18 +190,26 @@ class Generator {
                    pick({"lambda.us-east-1.amazonaws.com", "127.0.0.1:9001", "localhost:5055"}));
     h.emplace_back(pick({"Content-Type", "content-type"}), spaced("application/json"));
     h.emplace_back("X-Amz-Invocation-Type", pick({"RequestResponse", "Event", "DryRun"}));
-    if (chance(2)) h.emplace_back("X-Amz-Log-Type", spaced("Tail"));
     if (chance(2)) {
-      h.emplace_back("X-Amz-Client-Context", base64_encode("{\"attemptId\":\"" +
-                                                           word(36, kNameChars) + "\"}"));
+      h.emplace_back("X-Amz-Log-Type", spaced("Tail"));
     }
-    if (chance(4)) h.emplace_back("User-Agent", "allma/0.1 test");
-    if (chance(4)) h.emplace_back("X-Custom-Thing", spaced("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"));
+    if (chance(2)) {
+      h.emplace_back("X-Amz-Client-Context",
+                     base64_encode("{\"attemptId\":\"" + word(36, kNameChars) + "\"}"));
+    }
+    if (chance(4)) {
+      h.emplace_back("User-Agent", "allma/0.1 test");
+    }
+    if (chance(4)) {
+      h.emplace_back("X-Custom-Thing", spaced("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"));
+    }
     if (chance(5)) {
       h.emplace_back("X-Repeated", "one");
       h.emplace_back("x-repeated", spaced("two"));
     }
-    if (chance(6)) h.emplace_back("x-amz-date", "20000101T000000Z");
+    if (chance(6)) {
+      h.emplace_back("x-amz-date", "20000101T000000Z");
+    }
     return h;
   }
 
@@ -206,7 +218,8 @@ class Generator {
       case 0:
         return "";
       case 1:
-        return "{\"stepInput\":{\"name\":\"Jos\xc3\xa9 \xf0\x9f\x98\x80\"},\"correlationId\":\"c\"}";
+        return "{\"stepInput\":{\"name\":\"Jos\xc3\xa9 "
+               "\xf0\x9f\x98\x80\"},\"correlationId\":\"c\"}";
       case 2:
         return word(static_cast<int>(between(1, 4000)), kSecretChars);
       case 3: {
@@ -226,7 +239,9 @@ class Generator {
 
 std::string to_json_line(const SigningInput& in, const Credentials& creds) {
   boost::json::array headers;
-  for (const auto& [name, value] : in.headers) headers.push_back(boost::json::array{name, value});
+  for (const auto& [name, value] : in.headers) {
+    headers.push_back(boost::json::array{name, value});
+  }
   boost::json::object o{{"method", in.method},
                         {"path", in.path},
                         {"query", in.query},
