@@ -1,0 +1,610 @@
+#include "template/parser.h"
+
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "template/lexer.h"
+#include "template/whitespace.h"
+
+namespace allma::tmpl {
+namespace {
+
+using ast::Call;
+using ast::CallKind;
+using ast::Expr;
+using ast::HelperId;
+using ast::Program;
+using ast::Statement;
+using ast::Strip;
+
+HelperId helper_named(std::string_view name) {
+  static constexpr std::pair<std::string_view, HelperId> kHelpers[] = {
+      {"if", HelperId::kIf},
+      {"unless", HelperId::kUnless},
+      {"each", HelperId::kEach},
+      {"with", HelperId::kWith},
+      {"lookup", HelperId::kLookup},
+      {"log", HelperId::kLog},
+      {"helperMissing", HelperId::kHelperMissing},
+      {"blockHelperMissing", HelperId::kBlockHelperMissing},
+      {"json", HelperId::kJson},
+      {"slice", HelperId::kSlice},
+      {"eq", HelperId::kEq},
+      {"neq", HelperId::kNeq},
+      {"gt", HelperId::kGt},
+      {"lt", HelperId::kLt},
+      {"default", HelperId::kDefault},
+      {"base64", HelperId::kBase64},
+      {"with_json_path", HelperId::kWithJsonPath},
+  };
+  for (const auto& [n, id] : kHelpers) {
+    if (n == name) {
+      return id;
+    }
+  }
+  return HelperId::kNone;
+}
+
+// Handlebars' default knownHelpers: classified as helpers even without params.
+bool is_known_helper(HelperId id) {
+  switch (id) {
+    case HelperId::kIf: case HelperId::kUnless: case HelperId::kEach: case HelperId::kWith:
+    case HelperId::kLookup: case HelperId::kLog: case HelperId::kHelperMissing:
+    case HelperId::kBlockHelperMissing:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Handlebars' isScoped: /^\.|this\b/ on the path as written.
+bool is_scoped(std::string_view original) {
+  if (!original.empty() && original[0] == '.') {
+    return true;
+  }
+  for (std::size_t p = original.find("this"); p != std::string_view::npos;
+       p = original.find("this", p + 1)) {
+    std::size_t end = p + 4;
+    if (end >= original.size()) {
+      return true;
+    }
+    char c = original[end];
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_';
+    if (!word) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// yy.id: strips the brackets of a segment literal written on one line.
+std::string strip_id(const std::string& text) {
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']' &&
+      text.find_first_of("\n\r") == std::string::npos &&
+      text.find("\xE2\x80\xA8") == std::string::npos &&
+      text.find("\xE2\x80\xA9") == std::string::npos) {
+    return text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+// A number literal as JSON: an int64 when it is a small integer (so it compares and prints like
+// the same number read from JSON), else the double.
+boost::json::value number_value(const std::string& text, double d) {
+  if (text.find('.') == std::string::npos && d >= -9007199254740991.0 &&
+      d <= 9007199254740991.0 && !(d == 0 && text[0] == '-')) {
+    return static_cast<std::int64_t>(d);
+  }
+  return d;
+}
+
+Strip strip_flags(std::string_view open, std::string_view close) {
+  Strip s;
+  s.open = open.size() > 2 && open[2] == '~';
+  s.close = close.size() >= 3 && close[close.size() - 3] == '~';
+  return s;
+}
+
+// What follows a block's main program: `{{else}} program` or an `{{else x}}` chain.
+struct InverseAnd {
+  Strip strip;
+  std::unique_ptr<Program> program;
+  bool chain = false;
+};
+
+constexpr std::size_t kMaxNesting = 200;
+
+class Parser {
+ public:
+  Parser(std::string_view source, std::vector<Token> tokens)
+      : src_(source), toks_(std::move(tokens)) {}
+
+  Result<std::unique_ptr<Program>> run() {
+    auto root = std::make_unique<Program>();
+    if (Status s = parse_body(*root); !s.ok()) {
+      return std::move(s).error();
+    }
+    if (peek().type != Tok::kEof) {
+      return unexpected(peek());
+    }
+    apply_whitespace_control(*root);
+    return root;
+  }
+
+ private:
+  const Token& peek(std::size_t k = 0) const {
+    std::size_t i = pos_ + k;
+    return i < toks_.size() ? toks_[i] : toks_.back();
+  }
+  const Token& next() {
+    const Token& t = peek();
+    if (pos_ < toks_.size() - 1) {
+      ++pos_;
+    }
+    return t;
+  }
+
+  ast::Loc loc_of(const Token& t) const {
+    ast::Loc loc;
+    for (std::size_t i = 0; i < t.offset && i < src_.size(); ++i) {
+      if (src_[i] == '\n' || (src_[i] == '\r' && (i + 1 >= src_.size() || src_[i + 1] != '\n'))) {
+        ++loc.line;
+        loc.column = 1;
+      } else {
+        ++loc.column;
+      }
+    }
+    return loc;
+  }
+
+  Error error_at(const Token& t, std::string what) const {
+    return make_error(ErrorCode::kInvalidArgument,
+                      describe_position(src_, t.offset) + ": " + std::move(what), "TemplateError");
+  }
+
+  Error unexpected(const Token& t) const {
+    if (t.type == Tok::kInvalid) {
+      return error_at(t, "unrecognized text");
+    }
+    return error_at(t, "unexpected " + std::string(token_name(t.type)));
+  }
+
+  Status expect(Tok type, const Token** out = nullptr) {
+    if (peek().type != type) {
+      return error_at(peek(), "expected " + std::string(token_name(type)) + ", got " +
+                                  std::string(token_name(peek().type)));
+    }
+    const Token& t = next();
+    if (out != nullptr) {
+      *out = &t;
+    }
+    return ok_status();
+  }
+
+  static bool ends_program(Tok t) {
+    return t == Tok::kEof || t == Tok::kOpenEndBlock || t == Tok::kInverse ||
+           t == Tok::kOpenInverseChain;
+  }
+
+  Status parse_body(Program& prog) {
+    while (!ends_program(peek().type)) {
+      Statement st;
+      if (Status s = parse_statement(st); !s.ok()) {
+        return s;
+      }
+      prog.body.push_back(std::move(st));
+    }
+    return ok_status();
+  }
+
+  Status parse_statement(Statement& st) {
+    const Token& t = peek();
+    st.loc = loc_of(t);
+    switch (t.type) {
+      case Tok::kContent:
+        st.kind = Statement::Kind::kContent;
+        st.original = t.text;
+        st.value = t.text;
+        next();
+        return ok_status();
+      case Tok::kComment:
+        st.kind = Statement::Kind::kComment;
+        st.strip = strip_flags(t.raw, t.raw);
+        next();
+        return ok_status();
+      case Tok::kOpen:
+      case Tok::kOpenUnescaped:
+        return parse_mustache(st);
+      case Tok::kOpenBlock:
+      case Tok::kOpenInverse:
+        return parse_block(st);
+      case Tok::kOpenPartial:
+      case Tok::kOpenPartialBlock:
+        return error_at(t, "partials are not supported");
+      case Tok::kOpenRawBlock:
+        return error_at(t, "raw blocks are not supported");
+      default:
+        return unexpected(t);
+    }
+  }
+
+  Status parse_mustache(Statement& st) {
+    const Token& open = next();
+    if (open.raw.find('*') != std::string_view::npos) {
+      return error_at(open, "decorators are not supported");
+    }
+    st.kind = Statement::Kind::kMustache;
+    if (Status s = parse_call(st.call, nullptr); !s.ok()) {
+      return s;
+    }
+    const Token* close = nullptr;
+    Tok want = open.type == Tok::kOpenUnescaped ? Tok::kCloseUnescaped : Tok::kClose;
+    if (Status s = expect(want, &close); !s.ok()) {
+      return s;
+    }
+    st.strip = strip_flags(open.raw, close->raw);
+    return ok_status();
+  }
+
+  // `{{#x ...}}` or `{{^x ...}}` (open tag) up to and including its `}}`.
+  Status parse_open(Call& call, std::vector<std::string>& bparams, Strip& strip) {
+    const Token& open = next();
+    if (open.raw.find('*') != std::string_view::npos) {
+      return error_at(open, "decorators are not supported");
+    }
+    if (Status s = parse_call(call, &bparams); !s.ok()) {
+      return s;
+    }
+    const Token* close = nullptr;
+    if (Status s = expect(Tok::kClose, &close); !s.ok()) {
+      return s;
+    }
+    strip = strip_flags(open.raw, close->raw);
+    return ok_status();
+  }
+
+  Status parse_program(std::unique_ptr<Program>& out, std::vector<std::string> bparams) {
+    if (bp_stack_.size() > kMaxNesting) {
+      return error_at(peek(), "blocks nested too deeply");
+    }
+    out = std::make_unique<Program>();
+    out->block_params = std::move(bparams);
+    bp_stack_.push_back(&out->block_params);
+    Status s = parse_body(*out);
+    bp_stack_.pop_back();
+    return s;
+  }
+
+  Status parse_block(Statement& st) {
+    bool inverted = peek().type == Tok::kOpenInverse;
+    st.kind = Statement::Kind::kBlock;
+    std::vector<std::string> bparams;
+    if (Status s = parse_open(st.call, bparams, st.open_strip); !s.ok()) {
+      return s;
+    }
+    std::unique_ptr<Program> program;
+    if (Status s = parse_program(program, std::move(bparams)); !s.ok()) {
+      return s;
+    }
+    InverseAnd inv;
+    bool has_inverse = false;
+    if (peek().type == Tok::kInverse || (!inverted && peek().type == Tok::kOpenInverseChain)) {
+      if (Status s = parse_inverse_chain(inv); !s.ok()) {
+        return s;
+      }
+      has_inverse = true;
+    }
+    Strip close_strip;
+    if (Status s = parse_close(st.call, close_strip); !s.ok()) {
+      return s;
+    }
+    finish_block(st, std::move(program), has_inverse ? &inv : nullptr, close_strip, inverted);
+    return ok_status();
+  }
+
+  // prepareBlock: attaches programs and strip flags; `close_strip` also goes to a chained
+  // block as its close.
+  static void finish_block(Statement& st, std::unique_ptr<Program> program, InverseAnd* inv,
+                           Strip close_strip, bool inverted) {
+    std::unique_ptr<Program> inverse;
+    if (inv != nullptr) {
+      if (inv->chain) {
+        inv->program->body[0].close_strip = close_strip;
+      }
+      st.inverse_strip = inv->strip;
+      inverse = std::move(inv->program);
+    }
+    if (inverted) {
+      std::swap(program, inverse);
+    }
+    st.program = std::move(program);
+    st.inverse = std::move(inverse);
+    st.close_strip = close_strip;
+  }
+
+  Status parse_inverse_chain(InverseAnd& out) {
+    if (peek().type == Tok::kInverse) {
+      const Token& t = next();
+      out.strip = strip_flags(t.raw, t.raw);
+      return parse_program(out.program, {});
+    }
+    // The chained block lives in a program of its own, which counts as a level for block
+    // parameter references (compiler.js pushes every program).
+    static const std::vector<std::string> kNoParams;
+    bp_stack_.push_back(&kNoParams);
+    Statement block;
+    InverseAnd rest;
+    bool has_rest = false;
+    std::unique_ptr<Program> program;
+    Status s = parse_chain_block(block, program, rest, has_rest);
+    bp_stack_.pop_back();
+    if (!s.ok()) {
+      return s;
+    }
+    Strip rest_strip = rest.strip;
+    finish_block(block, std::move(program), has_rest ? &rest : nullptr, rest_strip, false);
+    out.strip = block.open_strip;
+    out.program = std::make_unique<Program>();
+    out.program->chained = true;
+    out.program->body.push_back(std::move(block));
+    out.chain = true;
+    return ok_status();
+  }
+
+  Status parse_chain_block(Statement& block, std::unique_ptr<Program>& program, InverseAnd& rest,
+                           bool& has_rest) {
+    block.kind = Statement::Kind::kBlock;
+    block.loc = loc_of(peek());
+    std::vector<std::string> bparams;
+    if (Status s = parse_open(block.call, bparams, block.open_strip); !s.ok()) {
+      return s;
+    }
+    if (Status s = parse_program(program, std::move(bparams)); !s.ok()) {
+      return s;
+    }
+    if (peek().type == Tok::kInverse || peek().type == Tok::kOpenInverseChain) {
+      if (Status s = parse_inverse_chain(rest); !s.ok()) {
+        return s;
+      }
+      has_rest = true;
+    }
+    return ok_status();
+  }
+
+  Status parse_close(const Call& open, Strip& strip) {
+    const Token* end = nullptr;
+    if (Status s = expect(Tok::kOpenEndBlock, &end); !s.ok()) {
+      return s;
+    }
+    const Token& name_tok = peek();
+    Call close;
+    if (Status s = parse_helper_name(close.path); !s.ok()) {
+      return s;
+    }
+    const Token* c = nullptr;
+    if (Status s = expect(Tok::kClose, &c); !s.ok()) {
+      return s;
+    }
+    if (open.match_key != close.path.original) {
+      return error_at(name_tok, open.match_key + " doesn't match " + close.path.original);
+    }
+    strip = strip_flags(end->raw, c->raw);
+    return ok_status();
+  }
+
+  static bool starts_param(Tok t) {
+    return t == Tok::kId || t == Tok::kData || t == Tok::kString || t == Tok::kNumber ||
+           t == Tok::kBoolean || t == Tok::kUndefined || t == Tok::kNull || t == Tok::kOpenSexpr;
+  }
+
+  // helperName param* hash? (blockParams?) — everything between the open and close tokens.
+  Status parse_call(Call& call, std::vector<std::string>* bparams) {
+    call.loc = loc_of(peek());
+    if (Status s = parse_helper_name(call.path); !s.ok()) {
+      return s;
+    }
+    while (starts_param(peek().type) &&
+           !(peek().type == Tok::kId && peek(1).type == Tok::kEquals)) {
+      call.params.emplace_back();
+      if (Status s = parse_param(call.params.back()); !s.ok()) {
+        return s;
+      }
+    }
+    while (peek().type == Tok::kId && peek(1).type == Tok::kEquals) {
+      ast::HashPair pair;
+      pair.key = strip_id(next().text);
+      next();
+      if (Status s = parse_param(pair.value); !s.ok()) {
+        return s;
+      }
+      call.hash.push_back(std::move(pair));
+    }
+    if (bparams != nullptr && peek().type == Tok::kOpenBlockParams) {
+      next();
+      if (peek().type != Tok::kId) {
+        return unexpected(peek());
+      }
+      while (peek().type == Tok::kId) {
+        bparams->push_back(next().text);
+      }
+      if (Status s = expect(Tok::kCloseBlockParams); !s.ok()) {
+        return s;
+      }
+    }
+    classify(call);
+    return ok_status();
+  }
+
+  Status parse_param(Expr& e) {
+    if (peek().type != Tok::kOpenSexpr) {
+      return parse_helper_name(e);
+    }
+    if (++sexpr_depth_ > kMaxNesting) {
+      return error_at(peek(), "subexpressions nested too deeply");
+    }
+    e.loc = loc_of(next());
+    e.kind = Expr::Kind::kSubExpr;
+    e.call = std::make_unique<Call>();
+    if (Status s = parse_call(*e.call, nullptr); !s.ok()) {
+      return s;
+    }
+    --sexpr_depth_;
+    return expect(Tok::kCloseSexpr);
+  }
+
+  Status parse_helper_name(Expr& e) {
+    const Token& t = peek();
+    e.loc = loc_of(t);
+    switch (t.type) {
+      case Tok::kString:
+        e.kind = Expr::Kind::kString;
+        e.text = t.text;
+        e.literal = boost::json::string(t.text);
+        e.original = t.text;
+        break;
+      case Tok::kNumber:
+        e.kind = Expr::Kind::kNumber;
+        e.number = std::strtod(t.text.c_str(), nullptr);
+        e.literal = number_value(t.text, e.number);
+        e.text = t.text;
+        e.original = "#" + t.text;  // a number literal, for open/close matching
+        break;
+      case Tok::kBoolean:
+        e.kind = Expr::Kind::kBool;
+        e.boolean = t.text == "true";
+        e.literal = e.boolean;
+        e.original = t.text;
+        break;
+      case Tok::kUndefined:
+        e.kind = Expr::Kind::kUndefined;
+        e.original = "undefined";
+        break;
+      case Tok::kNull:
+        e.kind = Expr::Kind::kNull;
+        e.literal = nullptr;
+        e.original = "null";
+        break;
+      case Tok::kData:
+        next();
+        return parse_path(e, true);
+      case Tok::kId:
+        return parse_path(e, false);
+      default:
+        return unexpected(t);
+    }
+    next();
+    return ok_status();
+  }
+
+  // pathSegments: ID (SEP ID)*, then Handlebars' preparePath.
+  Status parse_path(Expr& e, bool data) {
+    e.kind = Expr::Kind::kPath;
+    e.data = data;
+    e.original = data ? "@" : "";
+    const Token* first = nullptr;
+    if (Status s = expect(Tok::kId, &first); !s.ok()) {
+      return s;
+    }
+    std::vector<std::pair<const Token*, std::string>> segs{{first, ""}};
+    while (peek().type == Tok::kSep) {
+      std::string sep = next().text;
+      const Token* id = nullptr;
+      if (Status s = expect(Tok::kId, &id); !s.ok()) {
+        return s;
+      }
+      segs.emplace_back(id, std::move(sep));
+    }
+    for (const auto& [tok, sep] : segs) {
+      std::string part = strip_id(tok->text);
+      bool literal = part != tok->text;
+      e.original += sep + part;
+      if (!literal && (part == ".." || part == "." || part == "this")) {
+        if (!e.parts.empty()) {
+          return error_at(*first, "Invalid path: " + e.original);
+        }
+        if (part == "..") {
+          ++e.depth;
+        }
+      } else {
+        e.parts.push_back(std::move(part));
+      }
+    }
+    e.scoped = is_scoped(e.original);
+    resolve_block_param(e);
+    return ok_status();
+  }
+
+  // compiler.js blockParamIndex: innermost program first.
+  void resolve_block_param(Expr& e) const {
+    if (e.depth != 0 || e.scoped || e.parts.empty()) {
+      return;
+    }
+    int depth = 0;
+    for (auto it = bp_stack_.rbegin(); it != bp_stack_.rend(); ++it, ++depth) {
+      const auto& names = **it;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == e.parts[0]) {
+          e.bp_depth = depth;
+          e.bp_index = static_cast<int>(i);
+          return;
+        }
+      }
+    }
+  }
+
+  // transformLiteralToPath + classifySexpr. A block's own `as |x|` names are not yet in scope
+  // for its path, as in Handlebars.
+  static void classify(Call& call) {
+    Expr& p = call.path;
+    call.match_key = p.original;
+    if (p.kind != Expr::Kind::kPath) {
+      std::string name = p.kind == Expr::Kind::kNumber ? p.text : p.original;
+      p = Expr{};
+      p.kind = Expr::Kind::kPath;
+      p.original = name;
+      p.parts.push_back(name);
+      p.scoped = is_scoped(name);
+    }
+    bool simple = p.parts.size() == 1 && !p.scoped && p.depth == 0;
+    bool block_param = simple && p.bp_depth >= 0;
+    bool helper = !block_param && (!call.params.empty() || !call.hash.empty());
+    bool eligible = !block_param && (helper || simple);
+    call.helper = simple ? helper_named(p.parts[0]) : HelperId::kNone;
+    if (eligible && !helper && is_known_helper(call.helper)) {
+      helper = true;
+    }
+    call.kind = helper ? CallKind::kHelper : eligible ? CallKind::kAmbiguous : CallKind::kSimple;
+  }
+
+  std::string_view src_;
+  std::vector<Token> toks_;
+  std::size_t pos_ = 0;
+  std::vector<const std::vector<std::string>*> bp_stack_;
+  std::size_t sexpr_depth_ = 0;
+};
+
+}  // namespace
+
+std::string describe_position(std::string_view source, std::size_t offset) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < source.size(); ++i) {
+    char c = source[i];
+    if (c == '\n' || (c == '\r' && (i + 1 >= source.size() || source[i + 1] != '\n'))) {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+Result<std::unique_ptr<Program>> parse_program(std::string_view source) {
+  return Parser(source, lex(source)).run();
+}
+
+}  // namespace allma::tmpl

@@ -1,0 +1,505 @@
+#include "template/render.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "json/compare.h"
+#include "json/jsonpath.h"
+#include "json/stringify.h"
+#include "template/helpers.h"
+#include "template/value.h"
+
+namespace allma::tmpl {
+namespace {
+
+namespace bj = boost::json;
+using ast::Call;
+using ast::CallKind;
+using ast::Expr;
+using ast::HelperId;
+using ast::Program;
+using ast::Statement;
+
+// The data frame of Handlebars (`@index` and friends); `each` makes one per loop.
+struct DataFrame {
+  const DataFrame* parent = nullptr;
+  bool iterating = false;
+  Val key;
+  std::uint64_t index = 0;
+  bool first = false;
+  bool last = false;
+};
+
+// The block parameters one program invocation received (`as |a b|`); `defined` is false when
+// the helper passed none (reading one is then an error, as in Handlebars).
+struct BlockParams {
+  const BlockParams* parent = nullptr;
+  const Val* values = nullptr;
+  std::size_t count = 0;
+  bool defined = false;
+};
+
+// One entry of Handlebars' `depths` (the contexts `../` climbs).
+struct Depth {
+  const Depth* parent = nullptr;
+  const Val* context = nullptr;
+};
+
+// What a program invocation sees.
+struct Env {
+  const Val* context = nullptr;  // depth0, `this`
+  const Depth* depths = nullptr;
+  const DataFrame* data = nullptr;
+  const BlockParams* params = nullptr;
+};
+
+constexpr int kMaxDepth = 256;
+
+class Renderer {
+ public:
+  Renderer(std::string_view source, const json::Scope& scope, std::string& out)
+      : source_(source), scope_(scope), out_(out) {}
+
+  Status run(const Program& program) {
+    Val root = scope_.is_single() ? Val::ref(&scope_.single()) : Val::root();
+    Depth depth{nullptr, &root};
+    DataFrame data;
+    Env env{&root, &depth, &data, nullptr};
+    return body(program, env);
+  }
+
+ private:
+  Error fail(const ast::Loc& loc, std::string what) const {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "line " + std::to_string(loc.line) + ", column " +
+                          std::to_string(loc.column) + ": " + std::move(what),
+                      "TemplateError");
+  }
+
+  // The JSON value of `v`, materialising the layered root when needed.
+  const bj::value* value_of(const Val& v) {
+    if (v.is_root()) {
+      if (!root_ready_) {
+        root_ptr_ = &scope_.materialize(root_scratch_);
+        root_ready_ = true;
+      }
+      return root_ptr_;
+    }
+    return v.ptr();
+  }
+
+  bool same_context(const Val& a, const Val& b) {
+    if (a.is_root() || b.is_root()) {
+      return a.is_root() && b.is_root();
+    }
+    const bj::value* pa = a.ptr();
+    const bj::value* pb = b.ptr();
+    if (pa == pb) return true;
+    if (pa != nullptr && pa->is_structured()) return false;
+    if (pb != nullptr && pb->is_structured()) return false;
+    return json::loose_equals(pa, pb);
+  }
+
+  void append(const Val& v) {
+    if (v.is_root()) {
+      out_ += "[object Object]";
+      return;
+    }
+    const bj::value* p = v.ptr();
+    if (p == nullptr || p->is_null()) {
+      return;
+    }
+    if (const bj::string* s = p->if_string()) {
+      out_.append(s->data(), s->size());
+      return;
+    }
+    out_ += json::to_js_string(p);
+  }
+
+  Status body(const Program& program, const Env& env) {
+    for (const Statement& st : program.body) {
+      Status s = statement(st, env);
+      if (!s.ok()) {
+        return s;
+      }
+    }
+    return ok_status();
+  }
+
+  Status statement(const Statement& st, const Env& env) {
+    switch (st.kind) {
+      case Statement::Kind::kContent:
+        out_ += st.value;
+        return ok_status();
+      case Statement::Kind::kComment:
+        return ok_status();
+      case Statement::Kind::kMustache: {
+        Val v;
+        if (Status s = call_value(st.call, env, v); !s.ok()) return s;
+        append(v);
+        return ok_status();
+      }
+      case Statement::Kind::kBlock:
+        return block(st, env);
+    }
+    return ok_status();
+  }
+
+  // Invokes `program` the way Handlebars' wrapProgram does: `context` becomes `this` (and a new
+  // `../` level when it differs from the current one); `data` replaces the data frame when set.
+  Status invoke(const Program* program, const Val& context, const Env& env,
+                const DataFrame* data, const Val* params, std::size_t count, bool defined) {
+    if (program == nullptr) {
+      return ok_status();
+    }
+    if (++nesting_ > kMaxDepth) {
+      --nesting_;
+      return fail({}, "blocks nested too deeply");
+    }
+    Depth pushed{env.depths, &context};
+    bool push = env.depths == nullptr || !same_context(context, *env.depths->context);
+    BlockParams bp{env.params, params, count, defined};
+    Env inner{&context, push ? &pushed : env.depths, data != nullptr ? data : env.data, &bp};
+    Status s = body(*program, inner);
+    --nesting_;
+    return s;
+  }
+
+  Status fn_this(const Statement& st, const Env& env) {
+    return invoke(st.program.get(), *env.context, env, nullptr, nullptr, 0, false);
+  }
+  Status inverse_this(const Statement& st, const Env& env) {
+    return invoke(st.inverse.get(), *env.context, env, nullptr, nullptr, 0, false);
+  }
+
+  Status eval(const Expr& e, const Env& env, Val& out) {
+    switch (e.kind) {
+      case Expr::Kind::kPath:
+        return path(e, env, out);
+      case Expr::Kind::kString:
+      case Expr::Kind::kNumber:
+      case Expr::Kind::kBool:
+      case Expr::Kind::kNull:
+        out = Val::ref(&e.literal);
+        return ok_status();
+      case Expr::Kind::kUndefined:
+        out = Val();
+        return ok_status();
+      case Expr::Kind::kSubExpr:
+        return call_value(*e.call, env, out);
+    }
+    return ok_status();
+  }
+
+  Status path(const Expr& e, const Env& env, Val& out) {
+    std::size_t first = 0;
+    if (e.bp_depth >= 0) {
+      const BlockParams* bp = env.params;
+      for (int d = 0; d < e.bp_depth && bp != nullptr; ++d) bp = bp->parent;
+      if (bp == nullptr || !bp->defined) {
+        return fail(e.loc, "block parameter '" + e.parts[0] + "' was not provided by the helper");
+      }
+      out = static_cast<std::size_t>(e.bp_index) < bp->count ? bp->values[e.bp_index] : Val();
+      first = 1;
+    } else if (e.data) {
+      const DataFrame* frame = env.data;
+      for (int d = 0; d < e.depth && frame != nullptr; ++d) frame = frame->parent;
+      out = frame == nullptr || e.parts.empty() ? Val() : data_member(*frame, e.parts[0]);
+      first = 1;
+    } else if (e.depth == 0) {
+      out = *env.context;
+    } else {
+      const Depth* d = env.depths;
+      for (int i = 0; i < e.depth && d != nullptr; ++i) d = d->parent;
+      out = d == nullptr ? Val() : *d->context;
+    }
+    for (std::size_t i = first; i < e.parts.size(); ++i) {
+      const bj::value* p = out.ptr();
+      if (!out.is_root() && (p == nullptr || p->is_null())) {
+        break;
+      }
+      out = lookup_property(out, e.parts[i], scope_);
+    }
+    return ok_status();
+  }
+
+  Val data_member(const DataFrame& frame, std::string_view name) const {
+    if (name == "root") {
+      return scope_.is_single() ? Val::ref(&scope_.single()) : Val::root();
+    }
+    if (!frame.iterating) return Val();
+    if (name == "index") return Val::owned(bj::value(frame.index));
+    if (name == "key") return frame.key;
+    if (name == "first") return Val::owned(bj::value(frame.first));
+    if (name == "last") return Val::owned(bj::value(frame.last));
+    return Val();
+  }
+
+  // The value of a mustache or subexpression.
+  Status call_value(const Call& call, const Env& env, Val& out) {
+    switch (call.kind) {
+      case CallKind::kSimple:
+        return path(call.path, env, out);
+      case CallKind::kAmbiguous:
+        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, out);
+        return path(call.path, env, out);
+      case CallKind::kHelper:
+        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, out);
+        return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
+    }
+    return ok_status();
+  }
+
+  Status block(const Statement& st, const Env& env) {
+    const Call& call = st.call;
+    if (call.kind != CallKind::kSimple && call.helper != HelperId::kNone) {
+      Val result;
+      if (Status s = helper(call, env, &st, result); !s.ok()) return s;
+      append(result);
+      return ok_status();
+    }
+    if (call.kind == CallKind::kHelper) {
+      return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
+    }
+    Val v;
+    if (Status s = path(call.path, env, v); !s.ok()) return s;
+    return block_helper_missing(v, st, env);
+  }
+
+  Status block_helper_missing(const Val& v, const Statement& st, const Env& env) {
+    const bj::value* p = value_of(v);
+    if (p != nullptr && p->is_bool() && p->get_bool()) return fn_this(st, env);
+    if (p == nullptr || p->is_null() || (p->is_bool() && !p->get_bool())) {
+      return inverse_this(st, env);
+    }
+    if (p->is_array()) {
+      if (p->get_array().empty()) return inverse_this(st, env);
+      return each(v, st, env);
+    }
+    return invoke(st.program.get(), v, env, nullptr, nullptr, 0, true);
+  }
+
+  Status each(const Val& v, const Statement& st, const Env& env) {
+    const bj::value* p = value_of(v);
+    DataFrame frame;
+    frame.parent = env.data;
+    frame.iterating = true;
+    std::size_t count = 0;
+    if (json::truthy(p) && p->is_array()) {
+      const bj::array& arr = p->get_array();
+      for (std::size_t i = 0; i < arr.size(); ++i, ++count) {
+        std::array<Val, 2> params{Val::ref(&arr[i]), Val::owned(bj::value(std::uint64_t{i}))};
+        frame.key = params[1];
+        frame.index = i;
+        frame.first = i == 0;
+        frame.last = i + 1 == arr.size();
+        Status s = invoke(st.program.get(), params[0], env, &frame, params.data(), 2, true);
+        if (!s.ok()) return s;
+      }
+    } else if (json::truthy(p) && p->is_object()) {
+      if (Status s = each_object(p->get_object(), st, env, frame, count); !s.ok()) return s;
+    }
+    return count == 0 ? inverse_this(st, env) : ok_status();
+  }
+
+  // Object members in JS property order: array-index keys ascending, then insertion order.
+  Status each_object(const bj::object& obj, const Statement& st, const Env& env,
+                     DataFrame& frame, std::size_t& count) {
+    std::vector<const bj::key_value_pair*> order;
+    order.reserve(obj.size());
+    for (const auto& kv : obj) order.push_back(&kv);
+    auto index_of = [](const bj::key_value_pair* kv) {
+      return is_array_index_key(kv->key()) ? std::stoull(std::string(kv->key())) : ~0ull;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](auto* a, auto* b) {
+      return index_of(a) < index_of(b);
+    });
+    for (std::size_t i = 0; i < order.size(); ++i, ++count) {
+      const bj::key_value_pair* kv = order[i];
+      std::array<Val, 2> params{Val::ref(&kv->value()),
+                                Val::owned(bj::value(bj::string(kv->key())))};
+      frame.key = params[1];
+      frame.index = i;
+      frame.first = i == 0;
+      frame.last = i + 1 == order.size();
+      Status s = invoke(st.program.get(), params[0], env, &frame, params.data(), 2, true);
+      if (!s.ok()) return s;
+    }
+    return ok_status();
+  }
+
+  Status helper(const Call& call, const Env& env, const Statement* st, Val& out);
+  Status value_helper(const Call& call, std::vector<Val>& args, Val& out);
+  Status block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
+                      const Env& env, const Statement& st);
+
+  std::string_view source_;
+  const json::Scope& scope_;
+  std::string& out_;
+  bj::value root_scratch_;
+  const bj::value* root_ptr_ = nullptr;
+  bool root_ready_ = false;
+  int nesting_ = 0;
+};
+
+bool is_block_only(HelperId id) {
+  return id == HelperId::kIf || id == HelperId::kUnless || id == HelperId::kEach ||
+         id == HelperId::kWith || id == HelperId::kWithJsonPath ||
+         id == HelperId::kBlockHelperMissing;
+}
+
+std::string_view helper_name(HelperId id) {
+  switch (id) {
+    case HelperId::kIf: return "if";
+    case HelperId::kUnless: return "unless";
+    case HelperId::kEach: return "each";
+    case HelperId::kWith: return "with";
+    case HelperId::kWithJsonPath: return "with_json_path";
+    case HelperId::kBlockHelperMissing: return "blockHelperMissing";
+    default: return "helper";
+  }
+}
+
+Status Renderer::helper(const Call& call, const Env& env, const Statement* st, Val& out) {
+  std::vector<Val> args(call.params.size());
+  for (std::size_t i = 0; i < call.params.size(); ++i) {
+    if (Status s = eval(call.params[i], env, args[i]); !s.ok()) return s;
+  }
+  bool include_zero = false;
+  for (const ast::HashPair& pair : call.hash) {
+    Val v;
+    if (Status s = eval(pair.value, env, v); !s.ok()) return s;
+    if (pair.key == "includeZero") include_zero = json::truthy(value_of(v));
+  }
+  HelperId id = call.helper;
+  std::size_t n = args.size();
+  if ((id == HelperId::kIf || id == HelperId::kUnless || id == HelperId::kWith) && n != 1) {
+    return fail(call.loc, "#" + std::string(helper_name(id)) + " requires exactly one argument");
+  }
+  if (id == HelperId::kEach && n != 1) {
+    return fail(call.loc, "Must pass iterator to #each");
+  }
+  if (is_block_only(id)) {
+    if (st == nullptr) {
+      return fail(call.loc, std::string(helper_name(id)) + " must be used as a block ({{#" +
+                                std::string(helper_name(id)) + " ...}})");
+    }
+    return block_helper(call, args, include_zero, env, *st);
+  }
+  return value_helper(call, args, out);
+}
+
+Status Renderer::block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
+                              const Env& env, const Statement& st) {
+  switch (call.helper) {
+    case HelperId::kIf:
+    case HelperId::kUnless: {
+      const bj::value* c = value_of(args[0]);
+      bool negative = (!include_zero && !json::truthy(c)) || helpers::is_empty(c);
+      if (call.helper == HelperId::kUnless) negative = !negative;
+      return negative ? inverse_this(st, env) : fn_this(st, env);
+    }
+    case HelperId::kEach:
+      return each(args[0], st, env);
+    case HelperId::kWith: {
+      if (helpers::is_empty(value_of(args[0]))) {
+        return inverse_this(st, env);
+      }
+      return invoke(st.program.get(), args[0], env, nullptr, &args[0], 1, true);
+    }
+    case HelperId::kWithJsonPath: {
+      const bj::value* text = args.empty() ? nullptr : value_of(args[0]);
+      if (text == nullptr || !text->is_string()) {
+        return fail(call.loc, "with_json_path needs a JSONPath string as its first argument");
+      }
+      auto parsed = json::JsonPath::parse(text->get_string());
+      if (!parsed.ok()) {
+        return fail(call.loc, "with_json_path: " + parsed.error().message);
+      }
+      bj::value scratch;
+      bj::array matches;
+      const Val& ctx = *env.context;
+      bj::value ctx_copy;
+      json::Scope scope = ctx.is_root() ? scope_ : json::Scope(ctx.ptr() ? *ctx.ptr() : ctx_copy);
+      for (const bj::value* m : json::select(*parsed, scope, scratch)) matches.push_back(*m);
+      Val result = Val::owned(bj::value(std::move(matches)));
+      return invoke(st.program.get(), ctx, env, nullptr, &result, 1, true);
+    }
+    default:
+      return fail(call.loc, "blockHelperMissing cannot be called directly");
+  }
+}
+
+Status Renderer::value_helper(const Call& call, std::vector<Val>& args, Val& out) {
+  auto arg = [&](std::size_t i) -> const bj::value* {
+    return i < args.size() ? value_of(args[i]) : nullptr;
+  };
+  switch (call.helper) {
+    case HelperId::kJson: {
+      bj::value text;
+      const bj::value* r = helpers::json(arg(0), text);
+      out = r == &text ? Val::owned(std::move(text)) : args[0].detached();
+      return ok_status();
+    }
+    case HelperId::kSlice:
+      out = Val::owned(helpers::slice(arg(0), arg(1), arg(2)));
+      return ok_status();
+    case HelperId::kEq:
+    case HelperId::kNeq: {
+      bool eq = json::strict_equals(arg(0), arg(1));
+      out = Val::owned(bj::value(call.helper == HelperId::kEq ? eq : !eq));
+      return ok_status();
+    }
+    case HelperId::kGt:
+      out = Val::owned(bj::value(json::compare(arg(0), json::Relation::kGreater, arg(1))));
+      return ok_status();
+    case HelperId::kLt:
+      out = Val::owned(bj::value(json::compare(arg(0), json::Relation::kLess, arg(1))));
+      return ok_status();
+    case HelperId::kDefault: {
+      const bj::value* v = arg(0);
+      bool use = v != nullptr && !v->is_null();
+      out = use ? args[0].detached() : (args.size() >= 2 ? args[1].detached() : Val());
+      return ok_status();
+    }
+    case HelperId::kBase64:
+      out = Val::owned(bj::value(bj::string(helpers::base64(arg(0)))));
+      return ok_status();
+    case HelperId::kLookup: {
+      if (!args.empty() && !json::truthy(arg(0))) {
+        out = args[0].detached();
+        return ok_status();
+      }
+      if (args.size() != 2) {
+        return fail(call.loc, "lookup needs an object and a key");
+      }
+      const bj::value* key = arg(1);
+      std::string name = key != nullptr && key->is_string() ? std::string(key->get_string())
+                                                             : json::to_js_string(key);
+      out = lookup_property(args[0], name, scope_).detached();
+      return ok_status();
+    }
+    case HelperId::kLog:
+      out = Val();
+      return ok_status();
+    case HelperId::kHelperMissing:
+      if (!args.empty() || !call.hash.empty()) {
+        return fail(call.loc, "Missing helper: \"helperMissing\"");
+      }
+      out = Val();
+      return ok_status();
+    default:
+      return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
+  }
+}
+
+}  // namespace
+
+Status render_program(const Program& program, std::string_view source,
+                      const json::Scope& scope, std::string& out) {
+  return Renderer(source, scope, out).run(program);
+}
+
+}  // namespace allma::tmpl
