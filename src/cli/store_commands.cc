@@ -168,6 +168,7 @@ void print_table(std::ostream& out, const std::vector<std::string>& header,
         text += std::string(widths[c] - cells[c].size() + 2, ' ');
       }
     }
+    text.erase(text.find_last_not_of(' ') + 1);
     out << text << "\n";
   };
   line(header);
@@ -252,6 +253,10 @@ int list_executions(const ListOptions& o, const std::string* store_path) {
                     std::string(store::to_string(e.status)), format_iso8601(e.started_at),
                     format_duration(e.started_at, e.ended_at)});
   }
+  if (rows.empty()) {
+    std::cout << "no executions\n";
+    return kOk;
+  }
   print_table(std::cout, {"ID", "FLOW", "STATUS", "STARTED", "DURATION"}, rows);
   if (!page->next_page_token.empty()) {
     std::cout << "more: --page-token " << page->next_page_token << "\n";
@@ -291,6 +296,7 @@ void print_step_details(const store::ExecutionHistory& h, const std::string& ste
               << "  function   " << a.function_arn << "\n";
     if (!a.request_id.empty()) std::cout << "  requestId  " << a.request_id << "\n";
     if (!a.error.is_null()) std::cout << "  error      " << error_line(a.error) << "\n";
+    if (a.retry_at) std::cout << "  retry at   " << format_iso8601(*a.retry_at) << "\n";
     std::cout << "  input:\n" << indented(a.input, 4) << "\n";
     std::cout << "  output:\n" << indented(a.output, 4) << "\n";
     if (!a.log_tail.empty()) std::cout << "  log tail:\n" << a.log_tail << "\n";
