@@ -30,7 +30,8 @@ namespace allma::flow {
 // value, payloadTemplate value and outputValidation.requiredFields entry is `$`, or starts with
 // `$.` or `$[`, and parses (json::JsonPath::parse / json::TargetPath::parse; the parser's
 // position is in the message). inputMappings and literals keys are non-empty. Transition
-// conditions are checked with json::check_condition.
+// conditions start with `$` too (the reference's rule) and are checked with
+// json::check_condition. onCompletionActions are kept but not checked (the engine runs none).
 //
 // CUSTOM_LAMBDA_INVOKE: `lambdaFunctionArnTemplate` non-empty string that parses as a
 // template; `payloadTemplate` object of strings; `customConfig` object with optional boolean

@@ -163,7 +163,10 @@ void parse_transitions(Checker& c, const Obj& o, const std::string& ptr, Step& s
       }
       Transition tr;
       auto cond = c.string(*t, "condition", at, true, true);
-      if (cond) {
+      if (cond && !is_path_literal(*cond)) {
+        c.error(pointer_append(at, "condition"),
+                "condition \"" + *cond + "\" must start with \"$.\" (a path)");
+      } else if (cond) {
         if (Status s = json::check_condition(*cond); !s.ok()) {
           c.error(pointer_append(at, "condition"), "condition: " + s.error().message);
         }

@@ -162,6 +162,14 @@ TEST(FlowValidation, TransitionConditionIsChecked) {
       "/steps/calc/transitions/0/condition", "calc", "condition"));
 }
 
+TEST(FlowValidation, TransitionConditionMustStartWithAPath) {
+  EXPECT_TRUE(rejected_with(
+      [](value& f) {
+        step_field(f, "calc", "transitions").as_array()[0].as_object()["condition"] = "true";
+      },
+      "/steps/calc/transitions/0/condition", "calc", "must start with \"$.\""));
+}
+
 TEST(FlowValidation, MaxTransitionsMustNotBeNegative) {
   EXPECT_TRUE(rejected_with(
       [](value& f) {

@@ -224,7 +224,7 @@ TEST(Literals, ConstantValuesAreCopiedAsWritten) {
                                  "literals": {"cfg": {"n": 1.5, "list": [true, null, " $.x"]}}})",
                              R"({})");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(text(*r), R"({"cfg":{"n":1.5,"list":[true,null," $.x"]}})");
+  EXPECT_EQ(*r, boost::json::parse(R"({"cfg":{"n":1.5,"list":[true,null," $.x"]}})"));
 }
 
 TEST(Literals, NestedTemplatesAndPathsAreRendered) {
