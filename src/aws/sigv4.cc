@@ -1,5 +1,6 @@
 #include "aws/sigv4.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -215,7 +216,90 @@ std::string build_canonical(const SigningInput& in, const Credentials& creds,
   return out;
 }
 
+Error incomplete(std::string_view what) {
+  return make_error(ErrorCode::kInvalidArgument, "authorization header: " + std::string(what),
+                    "IncompleteSignatureException");
+}
+
+std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && s.back() == ' ') {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string_view> split_on(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t at = s.find(sep, start);
+    parts.push_back(s.substr(start, at == std::string_view::npos ? s.npos : at - start));
+    if (at == std::string_view::npos) {
+      return parts;
+    }
+    start = at + 1;
+  }
+}
+
+Status parse_credential(std::string_view value, AuthorizationHeader& out) {
+  std::vector<std::string_view> scope = split_on(value, '/');
+  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() ||
+      scope[1].size() != 8) {
+    return incomplete("Credential is not <key>/<date>/<region>/<service>/aws4_request");
+  }
+  out.access_key_id = scope[0];
+  out.date = scope[1];
+  out.region = scope[2];
+  out.service = scope[3];
+  return ok_status();
+}
+
 }  // namespace
+
+Result<AuthorizationHeader> parse_authorization(std::string_view header) {
+  constexpr std::string_view kScheme = "AWS4-HMAC-SHA256 ";
+  if (header.substr(0, kScheme.size()) != kScheme) {
+    return incomplete("not an AWS4-HMAC-SHA256 authorization");
+  }
+  AuthorizationHeader out;
+  bool have_credential = false;
+  for (std::string_view part : split_on(header.substr(kScheme.size()), ',')) {
+    part = trim_spaces(part);
+    std::size_t eq = part.find('=');
+    std::string_view key = part.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? "" : part.substr(eq + 1);
+    if (key == "Credential") {
+      Status status = parse_credential(value, out);
+      if (!status.ok()) {
+        return status.error();
+      }
+      have_credential = true;
+    } else if (key == "SignedHeaders") {
+      for (std::string_view name : split_on(value, ';')) {
+        out.signed_headers.emplace_back(name);
+      }
+    } else if (key == "Signature") {
+      out.signature = value;
+    }
+  }
+  if (!have_credential) {
+    return incomplete("no Credential");
+  }
+  if (out.signed_headers.empty() || out.signed_headers.front().empty()) {
+    return incomplete("no SignedHeaders");
+  }
+  if (out.signature.size() != 64) {
+    return incomplete("Signature is not 64 hex digits");
+  }
+  return out;
+}
+
+bool signatures_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

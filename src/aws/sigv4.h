@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aws/credentials.h"
+#include "base/result.h"
 
 namespace allma::aws {
 
@@ -47,6 +48,26 @@ Signature sign_v4(const SigningInput& in, const Credentials& creds);
 
 // The canonical request sign_v4 hashes, for tests and diagnostics. Contains no secret.
 std::string canonical_request_v4(const SigningInput& in, const Credentials& creds);
+
+// The parts of an "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." header,
+// for servers that verify requests: re-sign the request with the named signed headers, the
+// access key's secret and the scope's region and service, then compare with
+// signatures_equal().
+struct AuthorizationHeader {
+  std::string access_key_id;
+  std::string date;     // "20261203", from the credential scope
+  std::string region;   // from the credential scope
+  std::string service;  // from the credential scope
+  std::vector<std::string> signed_headers;  // lowercase, as listed
+  std::string signature;
+};
+
+// Parses an Authorization header value. kInvalidArgument "IncompleteSignatureException" naming
+// the missing or malformed part (never echoing the header). Pure; any thread.
+Result<AuthorizationHeader> parse_authorization(std::string_view header);
+
+// Compares two signatures in time independent of where they differ.
+bool signatures_equal(std::string_view a, std::string_view b);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);

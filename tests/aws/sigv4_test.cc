@@ -82,6 +82,35 @@ TEST(UriEncode, KeepsUnreservedAndEncodesTheRestUppercase) {
 
 TEST(UriEncode, KeepsSlashUnlessAsked) { EXPECT_EQ(uri_encode("/a b/", false), "/a%20b/"); }
 
+TEST(ParseAuthorization, ReadsWhatSignV4Writes) {
+  Signature sig = sign_v4(vanilla_get(), kExampleKeys);
+  Result<AuthorizationHeader> parsed = parse_authorization(sig.authorization);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->access_key_id, "AKIDEXAMPLE");
+  EXPECT_EQ(parsed->date, "20150830");
+  EXPECT_EQ(parsed->region, "us-east-1");
+  EXPECT_EQ(parsed->service, "service");
+  EXPECT_EQ(parsed->signed_headers, (std::vector<std::string>{"host", "x-amz-date"}));
+  EXPECT_TRUE(signatures_equal(parsed->signature, sig.signature));
+}
+
+TEST(ParseAuthorization, RejectsAHeaderWithoutCredential) {
+  Result<AuthorizationHeader> parsed =
+      parse_authorization("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=" + std::string(64, 'a'));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().name, "IncompleteSignatureException");
+}
+
+TEST(ParseAuthorization, RejectsAnotherScheme) {
+  EXPECT_FALSE(parse_authorization("Bearer abc").ok());
+}
+
+TEST(SignaturesEqual, DistinguishesOneDifferentDigit) {
+  EXPECT_FALSE(signatures_equal("abcd", "abce"));
+  EXPECT_FALSE(signatures_equal("abcd", "abc"));
+  EXPECT_TRUE(signatures_equal("abcd", "abcd"));
+}
+
 // ---- Differential test against botocore's SigV4Auth -------------------------------------
 
 class Generator {
