@@ -70,11 +70,15 @@ AttemptRecord attempt(const std::string& id, std::int64_t seq) {
 // Writes one step as the engine does: attempt before sending, attempt outcome, step outcome.
 bool record_step(ExecutionStore& store, const std::string& id, std::int64_t seq) {
   AttemptRecord a = attempt(id, seq);
-  if (!store.put_attempt(a).ok()) return false;
+  if (!store.put_attempt(a).ok()) {
+    return false;
+  }
   a.status = AttemptStatus::kSucceeded;
   a.output = {{"chargeId", "ch-" + std::to_string(seq)}};
   a.ended_at = std::chrono::system_clock::now();
-  if (!store.put_attempt(a).ok()) return false;
+  if (!store.put_attempt(a).ok()) {
+    return false;
+  }
   StepOutcome o;
   o.execution_id = id;
   o.step_seq = seq;
@@ -85,8 +89,8 @@ bool record_step(ExecutionStore& store, const std::string& id, std::int64_t seq)
   return store.put_outcome(o).ok();
 }
 
-std::unique_ptr<SqliteExecutionStore> open_or_skip(benchmark::State& state,
-                                                   const std::string& path, Durability d) {
+std::unique_ptr<SqliteExecutionStore> open_or_skip(benchmark::State& state, const std::string& path,
+                                                   Durability d) {
   OpenOptions options;
   options.durability = d;
   Result<std::unique_ptr<SqliteExecutionStore>> store = SqliteExecutionStore::open(path, options);
@@ -106,7 +110,9 @@ void BM_StepWrite(benchmark::State& state) {
   {
     // Fill quickly without fsyncs; the measured store reopens with the wanted durability.
     auto filler = open_or_skip(state, path, Durability::kNormal);
-    if (!filler) return;
+    if (!filler) {
+      return;
+    }
     if (!filler->create_execution(execution("e", static_cast<std::size_t>(state.range(1)))).ok()) {
       state.SkipWithError("create_execution failed");
       return;
@@ -116,7 +122,9 @@ void BM_StepWrite(benchmark::State& state) {
     }
   }
   auto store = open_or_skip(state, path, durability);
-  if (!store) return;
+  if (!store) {
+    return;
+  }
 
   std::int64_t seq = prior;
   for (auto _ : state) {
@@ -145,14 +153,17 @@ BENCHMARK(BM_StepWrite)
 void BM_CreateAndFinish(benchmark::State& state) {
   TempDir dir;
   auto store = open_or_skip(state, dir.file("allma.db"), Durability::kFull);
-  if (!store) return;
+  if (!store) {
+    return;
+  }
   ExecutionRecord e = execution("", static_cast<std::size_t>(state.range(0)));
   std::int64_t n = 0;
   for (auto _ : state) {
     e.id = "e-" + std::to_string(n++);
     bool ok = store->create_execution(e).ok() &&
-              store->finish_execution(e.id, ExecutionStatus::kCompleted, e.initial_context,
-                                      nullptr, std::chrono::system_clock::now())
+              store
+                  ->finish_execution(e.id, ExecutionStatus::kCompleted, e.initial_context, nullptr,
+                                     std::chrono::system_clock::now())
                   .ok();
     if (!ok) {
       state.SkipWithError("create or finish failed");
@@ -161,7 +172,11 @@ void BM_CreateAndFinish(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * state.range(0) * 2);
 }
-BENCHMARK(BM_CreateAndFinish)->Arg(1 << 10)->Arg(1 << 20)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CreateAndFinish)
+    ->Arg(1 << 10)
+    ->Arg(1 << 20)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace allma::store

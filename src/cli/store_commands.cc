@@ -52,7 +52,8 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t width, int&
   }
   const char* first = text.data() + pos;
   auto [end, ec] = std::from_chars(first, first + width, out);
-  return ec == std::errc() && end == first + width && std::isdigit(static_cast<unsigned char>(*first));
+  return ec == std::errc() && end == first + width &&
+         std::isdigit(static_cast<unsigned char>(*first));
 }
 
 // Parses the zone suffix: "", "Z", "+HH:MM", "+HHMM" (or "-"); the offset east of UTC.
@@ -98,8 +99,12 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
              ++pos, ++digits) {
           ms = digits < 3 ? ms * 10 + (text[pos] - '0') : ms;
         }
-        for (; digits > 0 && digits < 3; ++digits) ms *= 10;
-        if (digits == 0) return std::nullopt;
+        for (; digits > 0 && digits < 3; ++digits) {
+          ms *= 10;
+        }
+        if (digits == 0) {
+          return std::nullopt;
+        }
       }
     }
   }
@@ -141,7 +146,7 @@ std::string error_line(const boost::json::value& error) {
     line = name.is_string() ? std::string(name.get_string()) : boost::json::serialize(name);
     if (const boost::json::value* message = o->if_contains("errorMessage")) {
       line += ": " + (message->is_string() ? std::string(message->get_string())
-                                            : boost::json::serialize(*message));
+                                           : boost::json::serialize(*message));
     }
   } else {
     line = boost::json::serialize(error);
@@ -186,7 +191,9 @@ std::string indented(const boost::json::value& v, std::size_t indent) {
   std::string out = pad;
   for (char c : text) {
     out += c;
-    if (c == '\n') out += pad;
+    if (c == '\n') {
+      out += pad;
+    }
   }
   return out;
 }
@@ -202,20 +209,20 @@ Result<store::ExecutionFilter> make_filter(const ListOptions& o) {
   store::ExecutionFilter filter;
   if (!o.status.empty()) {
     std::string upper = o.status;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) {
-      return static_cast<char>(std::toupper(c));
-    });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     filter.status = store::parse_execution_status(upper);
     if (!filter.status) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "--status \"" + o.status +
-                            "\": expected RUNNING, COMPLETED, FAILED or CANCELLED");
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          "--status \"" + o.status + "\": expected RUNNING, COMPLETED, FAILED or CANCELLED");
     }
   }
-  for (auto [name, text, target] :
-       {std::tuple{"--since", &o.since, &filter.started_after},
-        std::tuple{"--until", &o.until, &filter.started_before}}) {
-    if (text->empty()) continue;
+  for (auto [name, text, target] : {std::tuple{"--since", &o.since, &filter.started_after},
+                                    std::tuple{"--until", &o.until, &filter.started_before}}) {
+    if (text->empty()) {
+      continue;
+    }
     *target = parse_iso8601(*text);
     if (!*target) {
       return make_error(ErrorCode::kInvalidArgument,
@@ -231,17 +238,25 @@ Result<store::ExecutionFilter> make_filter(const ListOptions& o) {
 
 int list_executions(const ListOptions& o, const std::string* store_path) {
   Result<store::ExecutionFilter> filter = make_filter(o);
-  if (!filter.ok()) return fail(filter.error());
+  if (!filter.ok()) {
+    return fail(filter.error());
+  }
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Result<store::ExecutionPage> page = (*opened)->list_executions(*filter);
-  if (!page.ok()) return fail(page.error());
+  if (!page.ok()) {
+    return fail(page.error());
+  }
 
   if (o.json) {
     boost::json::array items;
     for (const store::ExecutionRecord& e : page->items) {
       boost::json::object item = store::to_json(e);
-      for (const char* key : {"triggerInput", "initialContext", "finalContext"}) item.erase(key);
+      for (const char* key : {"triggerInput", "initialContext", "finalContext"}) {
+        item.erase(key);
+      }
       items.push_back(std::move(item));
     }
     print_json({{"executions", std::move(items)}, {"nextPageToken", page->next_page_token}});
@@ -289,25 +304,39 @@ void print_execution_header(const store::ExecutionRecord& e) {
 
 void print_step_details(const store::ExecutionHistory& h, const std::string& step) {
   for (const store::AttemptRecord& a : h.attempts) {
-    if (!attempt_matches(a, step)) continue;
+    if (!attempt_matches(a, step)) {
+      continue;
+    }
     std::cout << "\nstep " << a.step_id << " (seq " << a.step_seq << ") series " << a.series
               << " attempt " << a.attempt << ": " << store::to_string(a.status) << "\n"
               << "  attemptId  " << a.attempt_id << "\n"
               << "  function   " << a.function_arn << "\n";
-    if (!a.request_id.empty()) std::cout << "  requestId  " << a.request_id << "\n";
-    if (!a.error.is_null()) std::cout << "  error      " << error_line(a.error) << "\n";
-    if (a.retry_at) std::cout << "  retry at   " << format_iso8601(*a.retry_at) << "\n";
+    if (!a.request_id.empty()) {
+      std::cout << "  requestId  " << a.request_id << "\n";
+    }
+    if (!a.error.is_null()) {
+      std::cout << "  error      " << error_line(a.error) << "\n";
+    }
+    if (a.retry_at) {
+      std::cout << "  retry at   " << format_iso8601(*a.retry_at) << "\n";
+    }
     std::cout << "  input:\n" << indented(a.input, 4) << "\n";
     std::cout << "  output:\n" << indented(a.output, 4) << "\n";
-    if (!a.log_tail.empty()) std::cout << "  log tail:\n" << a.log_tail << "\n";
+    if (!a.log_tail.empty()) {
+      std::cout << "  log tail:\n" << a.log_tail << "\n";
+    }
   }
 }
 
 int show_execution(const ShowOptions& o, const std::string* store_path) {
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Result<store::ExecutionHistory> h = (*opened)->load_execution(o.id);
-  if (!h.ok()) return fail(h.error());
+  if (!h.ok()) {
+    return fail(h.error());
+  }
   if (!o.step.empty() &&
       std::none_of(h->attempts.begin(), h->attempts.end(),
                    [&](const store::AttemptRecord& a) { return attempt_matches(a, o.step); })) {
@@ -332,26 +361,35 @@ int show_execution(const ShowOptions& o, const std::string* store_path) {
                     format_duration(a.started_at, a.ended_at), error_line(a.error)});
   }
   std::cout << "\n";
-  print_table(std::cout, {"SEQ", "STEP", "SERIES", "ATTEMPT", "STATUS", "DURATION", "ERROR"},
-              rows);
-  if (!o.step.empty()) print_step_details(*h, o.step);
+  print_table(std::cout, {"SEQ", "STEP", "SERIES", "ATTEMPT", "STATUS", "DURATION", "ERROR"}, rows);
+  if (!o.step.empty()) {
+    print_step_details(*h, o.step);
+  }
   return kOk;
 }
 
 int cancel_execution(const std::string& id, const std::string* store_path) {
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Status s = (*opened)->cancel_execution(id, std::chrono::system_clock::now());
-  if (!s.ok()) return fail(s.error());
+  if (!s.ok()) {
+    return fail(s.error());
+  }
   std::cout << "cancelled execution " << id << "\n";
   return kOk;
 }
 
 int list_flows(bool json, const std::string* store_path) {
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Result<std::vector<store::FlowRecord>> flows = (*opened)->list_flows();
-  if (!flows.ok()) return fail(flows.error());
+  if (!flows.ok()) {
+    return fail(flows.error());
+  }
 
   if (json) {
     boost::json::array items;
@@ -379,36 +417,49 @@ struct FlowOptions {
 };
 
 int show_flow(const FlowOptions& o, const std::string* store_path) {
-  if (o.version < 0) return fail("--version must be 1 or more", kBadUsage);
+  if (o.version < 0) {
+    return fail("--version must be 1 or more", kBadUsage);
+  }
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Result<store::FlowRecord> f = (*opened)->get_flow(o.id, o.version);
-  if (!f.ok()) return fail(f.error());
+  if (!f.ok()) {
+    return fail(f.error());
+  }
 
   if (o.json) {
     print_json(store::to_json(*f));
     return kOk;
   }
-  std::cout << "flow " << f->id << " version " << f->version
-            << (f->published ? " (published)" : "") << ", created "
-            << format_iso8601(f->created_at) << "\n"
+  std::cout << "flow " << f->id << " version " << f->version << (f->published ? " (published)" : "")
+            << ", created " << format_iso8601(f->created_at) << "\n"
             << json::stringify_pretty(f->definition, 2) << "\n";
   return kOk;
 }
 
 int publish_flow(const FlowOptions& o, const std::string* store_path) {
-  if (o.version < 1) return fail("VERSION must be 1 or more", kBadUsage);
+  if (o.version < 1) {
+    return fail("VERSION must be 1 or more", kBadUsage);
+  }
   auto opened = open_store(store_path);
-  if (!opened.ok()) return fail(opened.error());
+  if (!opened.ok()) {
+    return fail(opened.error());
+  }
   Status s = (*opened)->publish_flow(o.id, o.version);
-  if (!s.ok()) return fail(s.error());
+  if (!s.ok()) {
+    return fail(s.error());
+  }
   std::cout << "published flow " << o.id << " version " << o.version << "\n";
   return kOk;
 }
 
 CLI::App* find_or_add(CLI::App& parent, const std::string& name, const std::string& about) {
   for (CLI::App* sub : parent.get_subcommands([](CLI::App*) { return true; })) {
-    if (sub->get_name() == name) return sub;
+    if (sub->get_name() == name) {
+      return sub;
+    }
   }
   return parent.add_subcommand(name, about);
 }

@@ -156,9 +156,8 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
 
   using Opened = Result<std::unique_ptr<SqliteExecutionStore>>;
   return guarded(context, options.busy_timeout, [&]() -> Opened {
-    auto db = std::make_unique<SQLite::Database>(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-        static_cast<int>(options.busy_timeout.count()));
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                                 static_cast<int>(options.busy_timeout.count()));
     configure_connection(*db, options);
 
     // Recognise the file before anything writes to it (WAL mode changes the header).
@@ -175,8 +174,9 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
       return std::move(found).error();
     }
 
-    log::debug("store", "store_opened",
-              {{"path", path}, {"schema_version", kStoreSchemaVersion}, {"found_version", *found}});
+    log::debug(
+        "store", "store_opened",
+        {{"path", path}, {"schema_version", kStoreSchemaVersion}, {"found_version", *found}});
     return std::unique_ptr<SqliteExecutionStore>(
         new SqliteExecutionStore(path, std::move(db), options));
   });
@@ -232,8 +232,7 @@ Status SqliteExecutionStore::publish_flow(const std::string& flow_id, int versio
     if (!exists.executeStep()) {
       return make_error(ErrorCode::kNotFound, what + ": no such flow version");
     }
-    SQLite::Statement publish(*db_,
-                              "UPDATE flows SET published = (version = ?) WHERE flow_id = ?");
+    SQLite::Statement publish(*db_, "UPDATE flows SET published = (version = ?) WHERE flow_id = ?");
     publish.bind(1, version);
     publish.bind(2, flow_id);
     publish.exec();
@@ -268,13 +267,12 @@ Result<FlowRecord> SqliteExecutionStore::get_flow(const std::string& flow_id, in
   }
   std::lock_guard lock(mu_);
   auto body = [&]() -> Result<FlowRecord> {
-    SQLite::Statement query(*db_,
-                            version == 0
-                                ? "SELECT flow_id, version, published, created_at, definition "
-                                  "FROM flows WHERE flow_id = ? "
-                                  "ORDER BY published DESC, version DESC LIMIT 1"
-                                : "SELECT flow_id, version, published, created_at, definition "
-                                  "FROM flows WHERE flow_id = ? AND version = ?");
+    SQLite::Statement query(
+        *db_, version == 0 ? "SELECT flow_id, version, published, created_at, definition "
+                             "FROM flows WHERE flow_id = ? "
+                             "ORDER BY published DESC, version DESC LIMIT 1"
+                           : "SELECT flow_id, version, published, created_at, definition "
+                             "FROM flows WHERE flow_id = ? AND version = ?");
     query.bind(1, flow_id);
     if (version != 0) {
       query.bind(2, version);
@@ -323,8 +321,7 @@ Status SqliteExecutionStore::create_execution(const ExecutionRecord& execution) 
 Status SqliteExecutionStore::finish_execution(const std::string& execution_id,
                                               ExecutionStatus status,
                                               const boost::json::value& final_context,
-                                              const boost::json::value& error,
-                                              TimePoint ended_at) {
+                                              const boost::json::value& error, TimePoint ended_at) {
   std::string what = context("finish execution \"" + execution_id + "\"");
   if (status == ExecutionStatus::kRunning) {
     return make_error(ErrorCode::kInvalidArgument, what + ": RUNNING is not a final status");

@@ -108,8 +108,7 @@ class SqliteExecutionStore final : public ExecutionStore {
   Result<ExecutionPage> list_executions(const ExecutionFilter& filter) override;
 
  private:
-  SqliteExecutionStore(std::string path, std::unique_ptr<SQLite::Database> db,
-                       OpenOptions options);
+  SqliteExecutionStore(std::string path, std::unique_ptr<SQLite::Database> db, OpenOptions options);
 
   // "store <path>: <what>", the prefix of every error message.
   std::string context(std::string_view what) const;

@@ -16,7 +16,8 @@ using sqlite::to_text;
 constexpr int kMaxPageSize = 1000;
 
 std::optional<AttemptStatus> parse_attempt_status(std::string_view text) {
-  for (AttemptStatus s : {AttemptStatus::kSent, AttemptStatus::kSucceeded, AttemptStatus::kFailed}) {
+  for (AttemptStatus s :
+       {AttemptStatus::kSent, AttemptStatus::kSucceeded, AttemptStatus::kFailed}) {
     if (to_string(s) == text) {
       return s;
     }
@@ -34,8 +35,8 @@ Status require_execution(SQLite::Database& db, const std::string& id) {
 }
 
 // Reads JSON column `index` into `out`; false (with `error` set) when it does not parse.
-bool read_json(SQLite::Statement& row, int index, const std::string& where,
-               boost::json::value& out, std::optional<Error>& error) {
+bool read_json(SQLite::Statement& row, int index, const std::string& where, boost::json::value& out,
+               std::optional<Error>& error) {
   Result<boost::json::value> v = json_column(row, index, where);
   if (!v.ok()) {
     error = std::move(v).error();
@@ -117,8 +118,7 @@ Result<AttemptRecord> read_attempt(SQLite::Statement& row) {
   return a;
 }
 
-Status read_attempts(SQLite::Database& db, const std::string& id,
-                     std::vector<AttemptRecord>& out) {
+Status read_attempts(SQLite::Database& db, const std::string& id, std::vector<AttemptRecord>& out) {
   SQLite::Statement query(db,
                           "SELECT execution_id, step_seq, series, attempt, step_id, attempt_id, "
                           "status, function_arn, request_id, started_at, ended_at, retry_at, "
@@ -204,9 +204,9 @@ void bind_page(SQLite::Statement& query, const ExecutionFilter& filter,
 }  // namespace
 
 Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
-  std::string what = context("put attempt " + std::to_string(a.attempt) + " of step " +
-                             std::to_string(a.step_seq) + " of execution \"" + a.execution_id +
-                             "\"");
+  std::string what =
+      context("put attempt " + std::to_string(a.attempt) + " of step " +
+              std::to_string(a.step_seq) + " of execution \"" + a.execution_id + "\"");
   std::lock_guard lock(mu_);
   return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
     Status exists = require_execution(*db_, a.execution_id);

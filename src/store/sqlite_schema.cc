@@ -137,8 +137,9 @@ Status check_identity(SQLite::Database& db, std::string_view context) {
     return ok_status();  // a new or empty database: ours to initialise
   }
   return make_error(ErrorCode::kFailedPrecondition,
-                    prefix + "not an allma store: a SQLite database of another application "
-                             "(application_id " +
+                    prefix +
+                        "not an allma store: a SQLite database of another application "
+                        "(application_id " +
                         std::to_string(application_id) + ", " + std::to_string(objects) +
                         " schema objects); refusing to touch it",
                     "StoreUnrecognised");

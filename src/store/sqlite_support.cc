@@ -3,9 +3,9 @@
 #include <array>
 #include <charconv>
 
+#include <sqlite3.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <sqlite3.h>
 
 namespace allma::store::sqlite {
 namespace {

@@ -44,8 +44,8 @@ auto in_transaction(SQLite::Database& db, std::string_view context,
                     std::chrono::milliseconds busy_timeout, bool write, F&& body)
     -> decltype(body()) {
   return guarded(context, busy_timeout, [&]() -> decltype(body()) {
-    SQLite::Transaction transaction(db, write ? SQLite::TransactionBehavior::IMMEDIATE
-                                              : SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Transaction transaction(
+        db, write ? SQLite::TransactionBehavior::IMMEDIATE : SQLite::TransactionBehavior::DEFERRED);
     auto result = body();
     if (result.ok()) {
       transaction.commit();
@@ -69,8 +69,7 @@ Result<boost::json::value> json_column(SQLite::Statement& row, int index, std::s
 // Column `index` as a time; SQL NULL gives nullopt.
 std::optional<TimePoint> optional_time(SQLite::Statement& row, int index);
 
-void bind_optional_time(SQLite::Statement& statement, int index,
-                        const std::optional<TimePoint>& t);
+void bind_optional_time(SQLite::Statement& statement, int index, const std::optional<TimePoint>& t);
 
 // The opaque page token for the key (started_at, id) of the last item of a page, and back.
 std::string encode_page_token(std::int64_t started_at_ms, const std::string& id);

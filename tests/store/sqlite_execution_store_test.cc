@@ -205,8 +205,8 @@ TEST_F(SqliteStoreTest, PutAttemptWithTheSameKeyRecordsTheOutcome) {
 
 TEST_F(SqliteStoreTest, AttemptsComeBackOrderedBySeqSeriesAttempt) {
   ASSERT_TRUE(store_->create_execution(sample_execution("e-1")).ok());
-  for (auto [seq, series, attempt] : {std::tuple{1, 2, 1}, std::tuple{0, 1, 2},
-                                      std::tuple{1, 1, 1}, std::tuple{0, 1, 1}}) {
+  for (auto [seq, series, attempt] :
+       {std::tuple{1, 2, 1}, std::tuple{0, 1, 2}, std::tuple{1, 1, 1}, std::tuple{0, 1, 1}}) {
     ASSERT_TRUE(store_->put_attempt(sample_attempt("e-1", seq, attempt, series)).ok());
   }
 
@@ -274,9 +274,9 @@ TEST_F(SqliteStoreTest, FinishRecordsStatusContextAndError) {
 
 TEST_F(SqliteStoreTest, FinishingAFinishedExecutionIsRefused) {
   ASSERT_TRUE(store_->create_execution(sample_execution("e-1")).ok());
-  ASSERT_TRUE(store_->finish_execution("e-1", ExecutionStatus::kCompleted, {}, nullptr,
-                                       at_millis(9000))
-                  .ok());
+  ASSERT_TRUE(
+      store_->finish_execution("e-1", ExecutionStatus::kCompleted, {}, nullptr, at_millis(9000))
+          .ok());
 
   Status again =
       store_->finish_execution("e-1", ExecutionStatus::kFailed, {}, nullptr, at_millis(9001));
@@ -297,8 +297,9 @@ TEST_F(SqliteStoreTest, FinishingWithRunningIsInvalid) {
 
 TEST_F(SqliteStoreTest, ReopenTurnsAFailedExecutionBackToRunning) {
   ASSERT_TRUE(store_->create_execution(sample_execution("e-1")).ok());
-  ASSERT_TRUE(store_->finish_execution("e-1", ExecutionStatus::kFailed, {{"x", 1}},
-                                       {{"errorName", "E"}}, at_millis(9000))
+  ASSERT_TRUE(store_
+                  ->finish_execution("e-1", ExecutionStatus::kFailed, {{"x", 1}},
+                                     {{"errorName", "E"}}, at_millis(9000))
                   .ok());
 
   ASSERT_TRUE(store_->reopen_execution("e-1").ok());
@@ -334,8 +335,7 @@ TEST_F(SqliteStoreTest, CancelMarksARunningExecutionCancelled) {
 TEST_F(SqliteStoreTest, CancelRefusesACompletedExecution) {
   ASSERT_TRUE(store_->create_execution(sample_execution("e-1")).ok());
   ASSERT_TRUE(
-      store_->finish_execution("e-1", ExecutionStatus::kCompleted, {}, nullptr, at_millis(1))
-          .ok());
+      store_->finish_execution("e-1", ExecutionStatus::kCompleted, {}, nullptr, at_millis(1)).ok());
 
   Status s = store_->cancel_execution("e-1", at_millis(2));
 

@@ -6,9 +6,9 @@
 #include <iostream>
 #include <sstream>
 
+#include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "store_test_support.h"
 
@@ -81,9 +81,9 @@ class StoreCommandsTest : public ::testing::Test {
     a.error = {{"errorName", "TransientStepError"}, {"errorMessage", "card declined"}};
     a.output = {{"errorType", "Declined"}};
     ASSERT_TRUE(store_->put_attempt(a).ok());
-    ASSERT_TRUE(store_->finish_execution(id, store::ExecutionStatus::kFailed, {}, a.error,
-                                         at_millis(6000))
-                    .ok());
+    ASSERT_TRUE(
+        store_->finish_execution(id, store::ExecutionStatus::kFailed, {}, a.error, at_millis(6000))
+            .ok());
   }
 
   void add_flow(int version, bool published = false) {

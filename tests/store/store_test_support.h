@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "store/sqlite_execution_store.h"
 
