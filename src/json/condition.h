@@ -11,7 +11,8 @@ namespace allma::json {
 // the text is split on every "||" and then every "&&" (quotes and brackets are not respected),
 // parts trimmed; an AND chain is true when all its atoms are; the condition is true when any
 // chain is. An atom matching
-//   ^\s*(\$\..+?)\s*([<>=!]{1,3})\s*(true|false|null|undefined|-?\d+(\.\d+)?|'[^']*'|"[^"]*"|\$.+)\s*$
+//   ^\s*(\$\..+?)\s*([<>=!]{1,3})\s*
+//     (true|false|null|undefined|-?\d+(\.\d+)?|'[^']*'|"[^"]*"|\$.+)\s*$   (one line)
 // compares its resolved left path with the literal or resolved right path: < <= > >= (JS
 // relational), == and = (loose), === (strict), != (loose), !== (strict); any other operator
 // is false. Any other atom is resolved as a path and tested: an array is true when non-empty,

@@ -79,7 +79,8 @@ std::optional<boost::json::value> resolve(const JsonPath& path, const Scope& roo
 // Resolves path text the way the reference's resolver does (reference section 5): first every
 // dynamic segment `[$.inner]` is resolved against the same root and replaced by `[n]` for a
 // number or `['<String(value)>']` otherwise (null or absent is an error, kInvalidArgument, name
-// "PathResolutionError", "dynamic segment '$.inner' resolved to nothing"); then the path is parsed and resolved as above. Text that does
+// "PathResolutionError", "dynamic segment '$.inner' resolved to nothing"); then the path is
+// parsed and resolved as above. Text that does
 // not start with `$` resolves to nullopt (the reference's behaviour); other syntax errors are
 // InvalidPath errors.
 Result<std::optional<boost::json::value>> resolve(std::string_view path, const Scope& root);

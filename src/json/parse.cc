@@ -67,7 +67,9 @@ Result<boost::json::value> parse(std::string_view text, const ParseLimits& limit
   }
   if (!parser.done()) {
     parser.finish(ec);
-    if (ec) return invalid(where(text, text.size()) + ": " + describe(ec, text, text.size(), limits));
+    if (ec) {
+      return invalid(where(text, text.size()) + ": " + describe(ec, text, text.size(), limits));
+    }
   }
   // The parser stops after a complete value; anything left but whitespace is garbage.
   std::size_t rest = used;

@@ -145,7 +145,9 @@ Status TargetPath::write(boost::json::value& root, boost::json::value v) const {
                                      std::string(kind_name(v)));
     }
     if (root.is_null()) root.emplace_object();
-    if (!root.is_object()) return target_error(text_, "the root is " + std::string(kind_name(root)));
+    if (!root.is_object()) {
+      return target_error(text_, "the root is " + std::string(kind_name(root)));
+    }
     for (auto& member : v.get_object()) root.get_object()[member.key()] = std::move(member.value());
     return ok_status();
   }
