@@ -87,11 +87,14 @@ asio::awaitable<ReadResult> read_request(beast::tcp_stream& stream, beast::flat_
   error_code ec;
   http::request_parser<http::string_body> parser;
   parser.header_limit(64 * 1024);
-  parser.body_limit(limit);
+  // Beast checks Content-Length against the body limit while parsing the header; the limit is
+  // set after it, so an oversized request still gets its answer.
+  parser.body_limit(boost::none);
   stream.expires_after(kIoTimeout);
   co_await http::async_read_header(stream, buffer, parser, ec_awaitable(ec));
   if (ec) co_return out;
   copy_header(parser, out);
+  parser.body_limit(limit);
 
   const auto length = parser.content_length();
   const bool over = length && *length > limit;

@@ -1,0 +1,171 @@
+// Execution environments of the real host: reuse, failures, events, and stopping.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "host/function_host.h"
+#include "host_test_support.h"
+
+namespace allma::host {
+namespace {
+
+using testing::http_post;
+using testing::HttpResult;
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  void SetUp() override { start(""); }
+
+  void start(const std::string& extra) {
+    host_.reset();
+    marker_ = testing::unique_marker();
+    host_ = testing::start_host(testing::example_functions(marker_, extra));
+    ASSERT_NE(host_, nullptr);
+  }
+
+  HttpResult invoke(const std::string& function, const std::string& body,
+                    const std::vector<std::string>& headers = {}) {
+    return http_post(testing::invoke_url(*host_, function), body, headers);
+  }
+
+  std::string marker_;
+  std::unique_ptr<FunctionHost> host_;
+};
+
+pid_t pid_of(const HttpResult& r) {
+  const boost::json::value v = r.json();
+  if (!v.is_object() || !v.as_object().contains("pid")) return -1;
+  return static_cast<pid_t>(v.at("pid").to_number<long>());
+}
+
+TEST_F(Lifecycle, WarmProcessServesTheNextInvocation) {
+  const pid_t first = pid_of(invoke("echo", "{}"));
+  const pid_t second = pid_of(invoke("echo", "{}"));
+  ASSERT_GT(first, 0);
+  EXPECT_EQ(first, second);
+}
+
+TEST_F(Lifecycle, WarmNodeProcessServesTheNextInvocation) {
+  const pid_t first = pid_of(invoke("node", "{}"));
+  const pid_t second = pid_of(invoke("node", "{}"));
+  ASSERT_GT(first, 0);
+  EXPECT_EQ(first, second);
+}
+
+TEST_F(Lifecycle, CrashMidInvocationIsRuntimeExitError) {
+  HttpResult r = invoke("crash", "{}");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
+  EXPECT_EQ(r.json().at("errorType").as_string(), "Runtime.ExitError");
+  EXPECT_EQ(r.json().at("errorMessage").as_string(),
+            "RequestId: " + r.header("x-amzn-requestid") +
+                " Error: Runtime exited with error: signal: killed");
+}
+
+TEST_F(Lifecycle, CrashLogTailKeepsTheLastOutput) {
+  HttpResult r = invoke("crash", "{}", {"X-Amz-Log-Type: Tail"});
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(testing::decode_base64(r.header("x-amz-log-result")).find("about to die"),
+            std::string::npos);
+}
+
+TEST_F(Lifecycle, NextInvocationAfterACrashGetsANewProcess) {
+  ASSERT_EQ(invoke("crash", "{}").json().at("errorType").as_string(), "Runtime.ExitError");
+  HttpResult r = invoke("crash", "{}");
+  EXPECT_EQ(r.json().at("errorType").as_string(), "Runtime.ExitError");
+}
+
+TEST_F(Lifecycle, PostedInitErrorIsTheInvocationsError) {
+  HttpResult r = invoke("init-fail", "{}");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
+  EXPECT_EQ(r.json().at("errorType").as_string(), "Runtime.NoSuchHandler");
+  EXPECT_EQ(r.json().at("errorMessage").as_string(), "handler not found: nope.handler");
+}
+
+TEST_F(Lifecycle, InitErrorLogTailHoldsTheInitOutput) {
+  HttpResult r = invoke("init-fail", "{}", {"X-Amz-Log-Type: Tail"});
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(testing::decode_base64(r.header("x-amz-log-result")).find("cannot load the handler"),
+            std::string::npos);
+}
+
+TEST_F(Lifecycle, ExitDuringInitIsRuntimeExitError) {
+  HttpResult r = invoke("init-crash", "{}");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
+  EXPECT_EQ(r.json().at("errorType").as_string(), "Runtime.ExitError");
+  EXPECT_NE(r.json().at("errorMessage").as_string().find("exit status 2"), std::string::npos);
+}
+
+TEST_F(Lifecycle, EveryEventInvocationRuns) {
+  const std::string out = ::testing::TempDir() + "/events-" + marker_.substr(marker_.find('=') + 1);
+  std::filesystem::remove(out);
+  start(R"({"name": "append", "runtime": "provided", "handler": "append.handler",
+            "codeDir": "tutorial", "reservedConcurrency": 2,
+            "environment": {"APPEND_TO": ")" + out + R"("}})");
+  constexpr int kEvents = 25;
+  for (int i = 0; i < kEvents; ++i) {
+    HttpResult r = invoke("append", "{\"event\":" + std::to_string(i) + "}",
+                          {"X-Amz-Invocation-Type: Event"});
+    ASSERT_EQ(r.status, 202) << r.error;
+  }
+
+  std::set<std::string> lines;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (lines.size() < kEvents && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(out);
+    lines.clear();
+    for (std::string line; std::getline(in, line);) lines.insert(line);
+  }
+  EXPECT_EQ(lines.size(), static_cast<std::size_t>(kEvents));
+  for (int i = 0; i < kEvents; ++i) {
+    EXPECT_EQ(lines.count("{\"event\":" + std::to_string(i) + "}"), 1u) << i;
+  }
+}
+
+TEST_F(Lifecycle, EventInvocationAnswers202AtOnce) {
+  const auto begun = std::chrono::steady_clock::now();
+  HttpResult r = invoke("slow2", R"({"sleep": 3})", {"X-Amz-Invocation-Type: Event"});
+  EXPECT_EQ(r.status, 202);
+  EXPECT_FALSE(r.header("x-amzn-requestid").empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(2));
+}
+
+TEST_F(Lifecycle, StopLeavesNoProcessBehind) {
+  std::vector<pid_t> pids;
+  pids.push_back(pid_of(invoke("echo", "{}")));
+  pids.push_back(pid_of(invoke("node", "{}")));
+  ASSERT_EQ(invoke("slow2", R"({"sleep": 30})", {"X-Amz-Invocation-Type: Event"}).status, 202);
+  ASSERT_GT(pids[0], 0);
+  ASSERT_GT(pids[1], 0);
+  ASSERT_FALSE(testing::processes_with_environment(marker_).empty());
+
+  host_->stop();
+
+  for (pid_t pid : pids) EXPECT_FALSE(testing::process_alive(pid)) << pid;
+  EXPECT_EQ(testing::processes_with_environment(marker_), std::vector<pid_t>());
+}
+
+TEST_F(Lifecycle, StopIsIdempotent) {
+  ASSERT_GT(pid_of(invoke("echo", "{}")), 0);
+  host_->stop();
+  host_->stop();
+  EXPECT_EQ(testing::processes_with_environment(marker_), std::vector<pid_t>());
+}
+
+TEST_F(Lifecycle, InvokeAfterStopFailsToConnect) {
+  const std::string url = testing::invoke_url(*host_, "echo");
+  host_->stop();
+  HttpResult r = http_post(url, "{}", {}, 5);
+  EXPECT_FALSE(r.error.empty());
+}
+
+}  // namespace
+}  // namespace allma::host

@@ -1,6 +1,7 @@
 #include "host_test_support.h"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -140,5 +141,57 @@ std::vector<pid_t> processes_with_environment(const std::string& entry) {
 }
 
 std::string decode_base64(const std::string& text) { return base64_decode(text).value_or(""); }
+
+}  // namespace allma::host::testing
+
+namespace allma::host::testing {
+
+std::string example_functions(const std::string& marker, const std::string& extra) {
+  const std::size_t eq = marker.find('=');
+  const std::string env = "\"environment\": {\"" + marker.substr(0, eq) + "\": \"" +
+                          marker.substr(eq + 1) + "\"";
+  auto fn = [&env](const std::string& name, const std::string& rest, const std::string& vars) {
+    return "{\"name\": \"" + name + "\", " + rest + ", " + env + vars + "}}";
+  };
+  std::string doc = "{\"functions\": [";
+  doc += fn("echo",
+            R"("runtime": "provided", "handler": "echo.handler", "codeDir": "tutorial",
+               "aliases": {"prod": "1"})",
+            R"(, "GREETING": "hello from provided")");
+  doc += ",";
+  doc += fn("slow",
+            R"("runtime": "provided", "handler": "slow.handler", "codeDir": "tutorial",
+               "timeoutSeconds": 1, "reservedConcurrency": 1)",
+            "");
+  doc += ",";
+  doc += fn("slow2", R"("runtime": "provided", "handler": "slow.handler", "codeDir": "tutorial",
+                        "timeoutSeconds": 5, "reservedConcurrency": 1)",
+            "");
+  doc += ",";
+  doc += fn("crash", R"("runtime": "provided", "handler": "crash.handler", "codeDir": "tutorial")",
+            "");
+  doc += ",";
+  doc += fn("size", R"("runtime": "provided", "handler": "size", "codeDir": "custom")", "");
+  doc += ",";
+  doc += fn("big", R"("runtime": "provided", "handler": "big", "codeDir": "custom")", "");
+  doc += ",";
+  doc += fn("fail", R"("runtime": "provided", "handler": "error", "codeDir": "custom")", "");
+  doc += ",";
+  doc += fn("init-fail", R"("runtime": "provided", "codeDir": "init_fail")", "");
+  doc += ",";
+  doc += fn("init-crash", R"("runtime": "provided", "codeDir": "init_crash")", "");
+  doc += ",";
+  doc += fn("node", R"("runtime": "nodejs", "handler": "index.handler", "codeDir": "node",
+                       "memoryMb": 256)",
+            R"(, "GREETING": "hello from node")");
+  if (!extra.empty()) doc += "," + extra;
+  doc += "]}";
+  return doc;
+}
+
+std::string unique_marker() {
+  static int counter = 0;
+  return "ALLMA_HOST_TEST_MARKER=" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
 
 }  // namespace allma::host::testing

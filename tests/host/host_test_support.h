@@ -49,3 +49,15 @@ std::vector<pid_t> processes_with_environment(const std::string& entry);
 std::string decode_base64(const std::string& text);
 
 }  // namespace allma::host::testing
+
+namespace allma::host::testing {
+
+// The example functions of functions/functions.json, each with `marker` ("KEY=value") in its
+// environment so a test can find every process they started. `extra` is appended to the list
+// (a comma-separated run of function objects, or empty).
+std::string example_functions(const std::string& marker, const std::string& extra = "");
+
+// A marker unique to this test process and call.
+std::string unique_marker();
+
+}  // namespace allma::host::testing
