@@ -246,8 +246,7 @@ std::vector<std::string_view> split_on(std::string_view s, char sep) {
 
 Status parse_credential(std::string_view value, AuthorizationHeader& out) {
   std::vector<std::string_view> scope = split_on(value, '/');
-  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() ||
-      scope[1].size() != 8) {
+  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty() || scope[1].size() != 8) {
     return incomplete("Credential is not <key>/<date>/<region>/<service>/aws4_request");
   }
   out.access_key_id = scope[0];

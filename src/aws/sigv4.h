@@ -55,9 +55,9 @@ std::string canonical_request_v4(const SigningInput& in, const Credentials& cred
 // signatures_equal().
 struct AuthorizationHeader {
   std::string access_key_id;
-  std::string date;     // "20261203", from the credential scope
-  std::string region;   // from the credential scope
-  std::string service;  // from the credential scope
+  std::string date;                         // "20261203", from the credential scope
+  std::string region;                       // from the credential scope
+  std::string service;                      // from the credential scope
   std::vector<std::string> signed_headers;  // lowercase, as listed
   std::string signature;
 };

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <future>
 #include <mutex>
@@ -383,6 +384,47 @@ TEST_F(LambdaClientTest, QueuesCallsBeyondTheConnectionLimit) {
     connections.insert(inspect(r)["connection"].as_int64());
   }
   EXPECT_LE(connections.size(), 2u);
+}
+
+TEST_F(LambdaClientTest, AcceptsAnInvokeFromInsideACallback) {
+  auto promise = std::make_shared<std::promise<Result<InvokeResponse>>>();
+  std::future<Result<InvokeResponse>> future = promise->get_future();
+  LambdaClient* client = client_.get();
+  client->invoke(request("echo", "1"), [client, promise](Result<InvokeResponse> first) {
+    if (!first.ok()) {
+      promise->set_value(std::move(first));
+      return;
+    }
+    client->invoke(request("echo", first->payload + "2"), [promise](Result<InvokeResponse> second) {
+      promise->set_value(std::move(second));
+    });
+  });
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  Result<InvokeResponse> r = future.get();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->payload, "12");
+}
+
+TEST_F(LambdaClientTest, AcceptsCallsFromManyThreadsAtOnce) {
+  constexpr int kThreads = 8;
+  constexpr int kCallsEach = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &ok] {
+      for (int i = 0; i < kCallsEach; ++i) {
+        std::string payload = std::to_string(t * 100 + i);
+        Result<InvokeResponse> r = call(request("echo", payload));
+        if (r.ok() && r->payload == payload) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(ok.load(), kThreads * kCallsEach);
 }
 
 TEST(LambdaClientCreate, RejectsABadEndpoint) {

@@ -17,7 +17,8 @@ TEST(ServiceError, TakesTheNameFromTheErrorTypeHeader) {
 
 TEST(ServiceError, TakesTheNameFromDunderTypeAfterTheHash) {
   Error e = service_error(400, "", R"({"__type":"com.amazon#InvalidRequestContentException",
-      "Message":"Could not parse request body into json"})", "");
+      "Message":"Could not parse request body into json"})",
+                          "");
   EXPECT_EQ(e.name, "InvalidRequestContentException");
   EXPECT_EQ(e.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e.message.find("Could not parse"), std::string::npos);

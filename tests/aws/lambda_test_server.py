@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A scripted Lambda Invoke API server for tests/aws/lambda_client_test.cc.
 
-Listens on 127.0.0.1 on a free port and prints {"port": N} as its first stdout line; exits when
+Listens on 127.0.0.1 on a free port (HTTPS when ALLMA_TLS_CERT and ALLMA_TLS_KEY name PEM
+files) and prints {"port": N} as its first stdout line; exits when
 its stdin closes (so the test that started it always takes it down). The function name in
 POST /2015-03-31/functions/<name>/invocations chooses the answer:
 
@@ -157,6 +158,11 @@ class Server(ThreadingHTTPServer):
 def main():
     server = Server(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if os.environ.get("ALLMA_TLS_CERT"):
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.environ["ALLMA_TLS_CERT"], os.environ["ALLMA_TLS_KEY"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     sys.stdin.read()  # returns at EOF: the test closed our stdin or died
