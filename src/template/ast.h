@@ -126,6 +126,10 @@ struct Program {
   std::vector<Statement> body;
   std::vector<std::string> block_params;  // `as |a b|` of the block that owns this program
   bool chained = false;                   // holds the block of an `{{else name ...}}` chain
+  // Indices of the first and last ambiguous block (`{{#name}}` without params) in `body`, or
+  // -1: Handlebars compiles those as separate statements (see render.cc).
+  int first_break = -1;
+  int last_break = -1;
 };
 
 }  // namespace allma::tmpl::ast

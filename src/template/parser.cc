@@ -195,7 +195,14 @@ class Parser {
       if (Status s = parse_statement(st); !s.ok()) {
         return s;
       }
+      bool ambiguous_block = st.kind == Statement::Kind::kBlock &&
+                             st.call.kind == CallKind::kAmbiguous;
       prog.body.push_back(std::move(st));
+      if (ambiguous_block) {
+        int index = static_cast<int>(prog.body.size()) - 1;
+        if (prog.first_break < 0) prog.first_break = index;
+        prog.last_break = index;
+      }
     }
     return ok_status();
   }

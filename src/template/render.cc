@@ -57,6 +57,84 @@ struct Env {
 
 constexpr int kMaxDepth = 256;
 
+// A number or boolean that has not been turned into text yet.
+struct Prim {
+  bool is_bool = false;
+  bool boolean = false;
+  double number = 0;
+
+  double as_number() const { return is_bool ? (boolean ? 1 : 0) : number; }
+  std::string text() const {
+    return is_bool ? (boolean ? "true" : "false") : json::format_number(number);
+  }
+};
+
+// The JS value a program (or a block helper) returned: text already appended to the output, or
+// a number/boolean not yet written.
+struct Piece {
+  bool is_prim = false;
+  Prim prim;
+};
+
+// The running value of a program as Handlebars' compiled code computes it: the statements'
+// values joined with JS `+` (javascript-compiler.js mergeSource), so adjacent numbers and
+// booleans add up (`{{a}}{{b}}` with 1 and 2 gives "3") until a string joins in. Text goes
+// straight to `out`; only a leading run of numbers is held back.
+class Acc {
+ public:
+  explicit Acc(std::string& out) : out_(out) {}
+
+  bool empty() const { return state_ == State::kNone; }
+
+  void text(std::string_view s) {
+    if (state_ == State::kPrim) out_ += pending_.text();
+    state_ = State::kString;
+    out_.append(s.data(), s.size());
+  }
+
+  void prim(Prim p) {
+    if (state_ == State::kString) {
+      out_ += p.text();
+    } else if (state_ == State::kPrim) {
+      pending_ = Prim{false, false, pending_.as_number() + p.as_number()};
+    } else {
+      pending_ = p;
+      state_ = State::kPrim;
+    }
+  }
+
+  // Adds the value of a program or helper whose text (if any) starts at `pos` in the output.
+  void add(const Piece& piece, std::size_t pos) {
+    if (piece.is_prim) {
+      prim(piece.prim);
+      return;
+    }
+    if (state_ == State::kPrim) out_.insert(pos, pending_.text());
+    state_ = State::kString;
+  }
+
+  Piece result() const {
+    return state_ == State::kPrim ? Piece{true, pending_} : Piece{};
+  }
+
+ private:
+  enum class State { kNone, kPrim, kString };
+  std::string& out_;
+  State state_ = State::kNone;
+  Prim pending_;
+};
+
+// Handlebars' container.nullContext: the `this` helpers get when the context is null or
+// undefined.
+const bj::value* null_context() {
+  static const bj::value kEmpty = bj::object();
+  return &kEmpty;
+}
+
+bool is_break(const Statement& st) {
+  return st.kind == Statement::Kind::kBlock && st.call.kind == CallKind::kAmbiguous;
+}
+
 class Renderer {
  public:
   Renderer(std::string_view source, const json::Scope& scope, std::string& out)
@@ -67,7 +145,10 @@ class Renderer {
     Depth depth{nullptr, &root};
     DataFrame data;
     Env env{&root, &depth, &data, nullptr};
-    return body(program, env);
+    Piece result;
+    if (Status s = body(program, env, result); !s.ok()) return s;
+    if (result.is_prim) out_ += result.prim.text();
+    return ok_status();
   }
 
  private:
@@ -102,47 +183,87 @@ class Renderer {
     return json::loose_equals(pa, pb);
   }
 
-  void append(const Val& v) {
+  // Adds `v` as `(v != null ? v : "")` joins a program's value.
+  static void add_value(Acc& acc, const Val& v) {
     if (v.is_root()) {
-      out_ += "[object Object]";
+      acc.text("[object Object]");
       return;
     }
     const bj::value* p = v.ptr();
     if (p == nullptr || p->is_null()) {
-      return;
+      acc.text("");
+    } else if (const bj::string* s = p->if_string()) {
+      acc.text(std::string_view(s->data(), s->size()));
+    } else if (p->is_bool()) {
+      acc.prim(Prim{true, p->get_bool(), 0});
+    } else if (p->is_number()) {
+      acc.prim(Prim{false, false, p->to_number<double>()});
+    } else {
+      acc.text(json::to_js_string(p));
     }
-    if (const bj::string* s = p->if_string()) {
-      out_.append(s->data(), s->size());
-      return;
-    }
-    out_ += json::to_js_string(p);
   }
 
-  Status body(const Program& program, const Env& env) {
-    for (const Statement& st : program.body) {
-      Status s = statement(st, env);
-      if (!s.ok()) {
-        return s;
-      }
+  Piece piece_of(const Val& v) {
+    Acc acc(out_);
+    add_value(acc, v);
+    return acc.result();
+  }
+
+  // A program's statements. Ambiguous blocks (`{{#name}}`) are compiled by Handlebars as
+  // separate `buffer += ...` statements, which splits the `+` chains around them: the chain
+  // before the first one starts the buffer, chains between them are summed on their own, the
+  // last one continues the buffer.
+  Status body(const Program& program, const Env& env, Piece& result) {
+    const auto& stmts = program.body;
+    if (stmts.size() == 1 && is_break(stmts[0])) {
+      return block(stmts[0], env, result);
     }
+    Acc buffer(out_);
+    for (std::size_t i = 0; i < stmts.size(); ++i) {
+      if (program.last_break < 0 || static_cast<int>(i) > program.last_break ||
+          i < static_cast<std::size_t>(program.first_break)) {
+        if (Status s = statement(stmts[i], env, buffer); !s.ok()) return s;
+        continue;
+      }
+      if (buffer.empty()) buffer.text("");
+      std::size_t pos = out_.size();
+      Piece piece;
+      if (is_break(stmts[i])) {
+        if (Status s = block(stmts[i], env, piece); !s.ok()) return s;
+        buffer.add(piece, pos);
+        continue;
+      }
+      Acc run(out_);
+      for (; i < stmts.size() && !is_break(stmts[i]); ++i) {
+        if (Status s = statement(stmts[i], env, run); !s.ok()) return s;
+      }
+      --i;
+      if (!run.empty()) buffer.add(run.result(), pos);
+    }
+    result = buffer.result();
     return ok_status();
   }
 
-  Status statement(const Statement& st, const Env& env) {
+  Status statement(const Statement& st, const Env& env, Acc& acc) {
     switch (st.kind) {
       case Statement::Kind::kContent:
-        out_ += st.value;
+        if (!st.value.empty()) acc.text(st.value);
         return ok_status();
       case Statement::Kind::kComment:
         return ok_status();
       case Statement::Kind::kMustache: {
         Val v;
         if (Status s = call_value(st.call, env, v); !s.ok()) return s;
-        append(v);
+        add_value(acc, v);
         return ok_status();
       }
-      case Statement::Kind::kBlock:
-        return block(st, env);
+      case Statement::Kind::kBlock: {
+        std::size_t pos = out_.size();
+        Piece piece;
+        if (Status s = block(st, env, piece); !s.ok()) return s;
+        acc.add(piece, pos);
+        return ok_status();
+      }
     }
     return ok_status();
   }
@@ -150,7 +271,9 @@ class Renderer {
   // Invokes `program` the way Handlebars' wrapProgram does: `context` becomes `this` (and a new
   // `../` level when it differs from the current one); `data` replaces the data frame when set.
   Status invoke(const Program* program, const Val& context, const Env& env,
-                const DataFrame* data, const Val* params, std::size_t count, bool defined) {
+                const DataFrame* data, const Val* params, std::size_t count, bool defined,
+                Piece& result) {
+    result = Piece{};
     if (program == nullptr) {
       return ok_status();
     }
@@ -160,18 +283,31 @@ class Renderer {
     }
     Depth pushed{env.depths, &context};
     bool push = env.depths == nullptr || !same_context(context, *env.depths->context);
+    if (push && context.ptr() == null_context() && env.depths != nullptr) {
+      const bj::value* top = env.depths->context->ptr();
+      push = !(top != nullptr && top->is_null() && !env.depths->context->is_root());
+    }
     BlockParams bp{env.params, params, count, defined};
     Env inner{&context, push ? &pushed : env.depths, data != nullptr ? data : env.data, &bp};
-    Status s = body(*program, inner);
+    Status s = body(*program, inner, result);
     --nesting_;
     return s;
   }
 
-  Status fn_this(const Statement& st, const Env& env) {
-    return invoke(st.program.get(), *env.context, env, nullptr, nullptr, 0, false);
+  // `options.fn(this)` / `options.inverse(this)`; `self` is the helper's `this`.
+  Status fn_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
+    return invoke(st.program.get(), self, env, nullptr, nullptr, 0, false, r);
   }
-  Status inverse_this(const Statement& st, const Env& env) {
-    return invoke(st.inverse.get(), *env.context, env, nullptr, nullptr, 0, false);
+  Status inverse_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
+    return invoke(st.inverse.get(), self, env, nullptr, nullptr, 0, false, r);
+  }
+
+  // The `this` of a helper call: the context, or nullContext when that is null/undefined.
+  static Val helper_this(const Env& env) {
+    const Val& c = *env.context;
+    if (c.is_root()) return c;
+    const bj::value* p = c.ptr();
+    return p == nullptr || p->is_null() ? Val::ref(null_context()) : c;
   }
 
   Status eval(const Expr& e, const Env& env, Val& out) {
@@ -215,9 +351,11 @@ class Renderer {
       for (int i = 0; i < e.depth && d != nullptr; ++i) d = d->parent;
       out = d == nullptr ? Val() : *d->context;
     }
+    // Context paths stop at null/undefined (`x != null ? x.y : x`); data paths at any falsy
+    // value (`x && x.y`), as Handlebars compiles them.
     for (std::size_t i = first; i < e.parts.size(); ++i) {
       const bj::value* p = out.ptr();
-      if (!out.is_root() && (p == nullptr || p->is_null())) {
+      if (!out.is_root() && (p == nullptr || p->is_null() || (e.data && !json::truthy(p)))) {
         break;
       }
       out = lookup_property(out, e.parts[i], scope_);
@@ -243,45 +381,53 @@ class Renderer {
       case CallKind::kSimple:
         return path(call.path, env, out);
       case CallKind::kAmbiguous:
-        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, out);
+        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, &out, nullptr);
         return path(call.path, env, out);
       case CallKind::kHelper:
-        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, out);
+        if (call.helper != HelperId::kNone) return helper(call, env, nullptr, &out, nullptr);
         return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
     }
     return ok_status();
   }
 
-  Status block(const Statement& st, const Env& env) {
+  Status block(const Statement& st, const Env& env, Piece& r) {
     const Call& call = st.call;
     if (call.kind != CallKind::kSimple && call.helper != HelperId::kNone) {
-      Val result;
-      if (Status s = helper(call, env, &st, result); !s.ok()) return s;
-      append(result);
-      return ok_status();
+      return helper(call, env, &st, nullptr, &r);
     }
     if (call.kind == CallKind::kHelper) {
       return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
     }
     Val v;
     if (Status s = path(call.path, env, v); !s.ok()) return s;
-    return block_helper_missing(v, st, env);
+    return block_helper_missing(v, st, env, r);
   }
 
-  Status block_helper_missing(const Val& v, const Statement& st, const Env& env) {
+  Status block_helper_missing(const Val& v, const Statement& st, const Env& env, Piece& r) {
     const bj::value* p = value_of(v);
-    if (p != nullptr && p->is_bool() && p->get_bool()) return fn_this(st, env);
+    const Val& self = *env.context;  // blockHelperMissing.call(depth0, ...)
+    if (p != nullptr && p->is_bool() && p->get_bool()) return fn_this(st, self, env, r);
     if (p == nullptr || p->is_null() || (p->is_bool() && !p->get_bool())) {
-      return inverse_this(st, env);
+      return inverse_this(st, self, env, r);
     }
     if (p->is_array()) {
-      if (p->get_array().empty()) return inverse_this(st, env);
-      return each(v, st, env);
+      if (p->get_array().empty()) return inverse_this(st, self, env, r);
+      return each(v, self, st, env, r);
     }
-    return invoke(st.program.get(), v, env, nullptr, nullptr, 0, true);
+    return invoke(st.program.get(), v, env, nullptr, nullptr, 0, true, r);
   }
 
-  Status each(const Val& v, const Statement& st, const Env& env) {
+  // Runs one iteration of `each`; its value is concatenated as text (`ret = ret + fn(...)`).
+  Status iteration(const Statement& st, const Val* params, const Env& env,
+                   const DataFrame& frame) {
+    Piece piece;
+    Status s = invoke(st.program.get(), params[0], env, &frame, params, 2, true, piece);
+    if (s.ok() && piece.is_prim) out_ += piece.prim.text();
+    return s;
+  }
+
+  Status each(const Val& v, const Val& self, const Statement& st, const Env& env, Piece& r) {
+    r = Piece{};
     const bj::value* p = value_of(v);
     DataFrame frame;
     frame.parent = env.data;
@@ -295,13 +441,12 @@ class Renderer {
         frame.index = i;
         frame.first = i == 0;
         frame.last = i + 1 == arr.size();
-        Status s = invoke(st.program.get(), params[0], env, &frame, params.data(), 2, true);
-        if (!s.ok()) return s;
+        if (Status s = iteration(st, params.data(), env, frame); !s.ok()) return s;
       }
     } else if (json::truthy(p) && p->is_object()) {
       if (Status s = each_object(p->get_object(), st, env, frame, count); !s.ok()) return s;
     }
-    return count == 0 ? inverse_this(st, env) : ok_status();
+    return count == 0 ? inverse_this(st, self, env, r) : ok_status();
   }
 
   // Object members in JS property order: array-index keys ascending, then insertion order.
@@ -324,16 +469,17 @@ class Renderer {
       frame.index = i;
       frame.first = i == 0;
       frame.last = i + 1 == order.size();
-      Status s = invoke(st.program.get(), params[0], env, &frame, params.data(), 2, true);
-      if (!s.ok()) return s;
+      if (Status s = iteration(st, params.data(), env, frame); !s.ok()) return s;
     }
     return ok_status();
   }
 
-  Status helper(const Call& call, const Env& env, const Statement* st, Val& out);
+  // Calls the helper of `call`. For a mustache or subexpression (`st` null) the value goes to
+  // `out`; for a block, the block's value goes to `piece`.
+  Status helper(const Call& call, const Env& env, const Statement* st, Val* out, Piece* piece);
   Status value_helper(const Call& call, std::vector<Val>& args, Val& out);
   Status block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
-                      const Env& env, const Statement& st);
+                      const Env& env, const Statement& st, Piece& r);
 
   std::string_view source_;
   const json::Scope& scope_;
@@ -362,7 +508,8 @@ std::string_view helper_name(HelperId id) {
   }
 }
 
-Status Renderer::helper(const Call& call, const Env& env, const Statement* st, Val& out) {
+Status Renderer::helper(const Call& call, const Env& env, const Statement* st, Val* out,
+                        Piece* piece) {
   std::vector<Val> args(call.params.size());
   for (std::size_t i = 0; i < call.params.size(); ++i) {
     if (Status s = eval(call.params[i], env, args[i]); !s.ok()) return s;
@@ -386,28 +533,33 @@ Status Renderer::helper(const Call& call, const Env& env, const Statement* st, V
       return fail(call.loc, std::string(helper_name(id)) + " must be used as a block ({{#" +
                                 std::string(helper_name(id)) + " ...}})");
     }
-    return block_helper(call, args, include_zero, env, *st);
+    return block_helper(call, args, include_zero, env, *st, *piece);
   }
-  return value_helper(call, args, out);
+  if (st == nullptr) return value_helper(call, args, *out);
+  Val v;
+  if (Status s = value_helper(call, args, v); !s.ok()) return s;
+  *piece = piece_of(v);
+  return ok_status();
 }
 
 Status Renderer::block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
-                              const Env& env, const Statement& st) {
+                              const Env& env, const Statement& st, Piece& r) {
+  Val self = helper_this(env);
   switch (call.helper) {
     case HelperId::kIf:
     case HelperId::kUnless: {
       const bj::value* c = value_of(args[0]);
       bool negative = (!include_zero && !json::truthy(c)) || helpers::is_empty(c);
       if (call.helper == HelperId::kUnless) negative = !negative;
-      return negative ? inverse_this(st, env) : fn_this(st, env);
+      return negative ? inverse_this(st, self, env, r) : fn_this(st, self, env, r);
     }
     case HelperId::kEach:
-      return each(args[0], st, env);
+      return each(args[0], self, st, env, r);
     case HelperId::kWith: {
       if (helpers::is_empty(value_of(args[0]))) {
-        return inverse_this(st, env);
+        return inverse_this(st, self, env, r);
       }
-      return invoke(st.program.get(), args[0], env, nullptr, &args[0], 1, true);
+      return invoke(st.program.get(), args[0], env, nullptr, &args[0], 1, true, r);
     }
     case HelperId::kWithJsonPath: {
       const bj::value* text = args.empty() ? nullptr : value_of(args[0]);
@@ -420,12 +572,11 @@ Status Renderer::block_helper(const Call& call, std::vector<Val>& args, bool inc
       }
       bj::value scratch;
       bj::array matches;
-      const Val& ctx = *env.context;
-      bj::value ctx_copy;
-      json::Scope scope = ctx.is_root() ? scope_ : json::Scope(ctx.ptr() ? *ctx.ptr() : ctx_copy);
+      const Val& ctx = self;
+      json::Scope scope = ctx.is_root() ? scope_ : json::Scope(*ctx.ptr());
       for (const bj::value* m : json::select(*parsed, scope, scratch)) matches.push_back(*m);
       Val result = Val::owned(bj::value(std::move(matches)));
-      return invoke(st.program.get(), ctx, env, nullptr, &result, 1, true);
+      return invoke(st.program.get(), ctx, env, nullptr, &result, 1, true, r);
     }
     default:
       return fail(call.loc, "blockHelperMissing cannot be called directly");

@@ -38,22 +38,22 @@ TEST(HelperSlice, NonArrayGivesEmpty) {
 }
 
 TEST(HelperEq, StrictEquality) {
-  EXPECT_EQ(render("{{eq a 1}}{{eq a '1'}}{{eq s 'A'}}{{eq n null}}{{eq u null}}",
+  EXPECT_EQ(render("{{eq a 1}} {{eq a '1'}} {{eq s 'A'}} {{eq n null}} {{eq u null}}",
                    R"({"a":1,"s":"A","n":null})"),
-            "truefalsetruetruefalse");
+            "true false true true false");
 }
 
 TEST(HelperNeq, StrictInequality) {
-  EXPECT_EQ(render("{{neq a 1}}{{neq a '1'}}", R"({"a":1})"), "falsetrue");
+  EXPECT_EQ(render("{{neq a 1}} {{neq a '1'}}", R"({"a":1})"), "false true");
 }
 
 TEST(HelperGt, JavaScriptCoercion) {
-  EXPECT_EQ(render(R"({{gt 10 "5"}}{{gt "10" "5"}}{{gt n 5}})", R"({"n":9})"),
-            "truefalsetrue");
+  EXPECT_EQ(render(R"({{gt 10 "5"}} {{gt "10" "5"}} {{gt n 5}})", R"({"n":9})"),
+            "true false true");
 }
 
 TEST(HelperLt, NumbersAndMissing) {
-  EXPECT_EQ(render("{{lt n 5}}{{lt u 5}}", R"({"n":1})"), "truefalse");
+  EXPECT_EQ(render("{{lt n 5}} {{lt u 5}}", R"({"n":1})"), "true false");
 }
 
 TEST(HelperDefault, KeepsEmptyStringAndZero) {

@@ -43,8 +43,8 @@ TEST(TemplateLookup, NumericPathSegmentIsAParseError) {
 }
 
 TEST(TemplateLookup, ThisAndDot) {
-  EXPECT_EQ(render("{{#with a}}{{this.b}}{{./b}}{{.}}{{/with}}", R"({"a":{"b":1}})"),
-            "11[object Object]");
+  EXPECT_EQ(render("{{#with a}}{{this.b}} {{./b}} {{.}}{{/with}}", R"({"a":{"b":1}})"),
+            "1 1 [object Object]");
 }
 
 TEST(TemplateLookup, ValuesPrintAsJavaScriptStrings) {
@@ -77,11 +77,11 @@ TEST(TemplateLookup, RootData) {
 TEST(TemplateLookup, LayeredScopeLaterLayerWins) {
   boost::json::object low{{"a", 1}, {"b", 2}};
   boost::json::object high{{"b", 3}};
-  auto t = Template::parse("{{a}}{{b}}{{@root.b}}{{this}}");
+  auto t = Template::parse("{{a}} {{b}} {{@root.b}} {{this}}");
   ASSERT_TRUE(t.ok());
   auto out = t->render(json::Scope{&low, &high});
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(*out, "133[object Object]");
+  EXPECT_EQ(*out, "1 3 3 [object Object]");
 }
 
 TEST(TemplateLookup, EachOverLayeredRootMaterialisesIt) {
@@ -95,9 +95,27 @@ TEST(TemplateLookup, EachOverLayeredRootMaterialisesIt) {
 }
 
 TEST(TemplateEach, ArrayWithDataVariables) {
-  EXPECT_EQ(render("{{#each a}}{{@index}}{{@key}}{{@first}}{{@last}} {{/each}}",
+  EXPECT_EQ(render("{{#each a}}{{@index}},{{@key}},{{@first}},{{@last}} {{/each}}",
                    R"({"a":["x","y"]})"),
-            "00truefalse 11falsetrue ");
+            "0,0,true,false 1,1,false,true ");
+}
+
+TEST(TemplateValues, AdjacentNumbersAddUpAsInHandlebars) {
+  // Handlebars joins a program's pieces with JS `+`: numbers and booleans add until a string
+  // joins in; null/undefined count as "".
+  EXPECT_EQ(render("{{a}}{{b}}|{{a}}{{b}}", R"({"a":1,"b":2})"), "3|12");
+  EXPECT_EQ(render("{{t}}{{a}}{{s}}{{a}}", R"({"t":true,"a":1,"s":"s"})"), "2s1");
+  EXPECT_EQ(render("{{a}}{{nope}}{{b}}", R"({"a":1,"b":2})"), "12");
+  EXPECT_EQ(render("{{#if 1}}{{a}}{{b}}{{/if}}{{c}}", R"({"a":1,"b":2,"c":4})"), "7");
+}
+
+TEST(TemplateLookup, DataPathsStopAtFalsyValues) {
+  EXPECT_EQ(render("{{@root.o.n}} {{o.n}}", R"({"o":false})"), "false ");
+}
+
+TEST(TemplateLookup, HelpersSeeAnEmptyObjectForANullContext) {
+  EXPECT_EQ(render("{{#each a}}{{#if 1}}{{this}}{{/if}};{{/each}}", R"({"a":[null,1]})"),
+            "[object Object];1;");
 }
 
 TEST(TemplateEach, ObjectKeysInJavaScriptOrder) {
@@ -154,10 +172,10 @@ TEST(TemplateIf, UnlessInverts) {
 }
 
 TEST(TemplateWith, ChangesContextAndFallsBackToElse) {
-  EXPECT_EQ(render("{{#with a as |x|}}{{b}}{{x.b}}{{else}}none{{/with}}|"
+  EXPECT_EQ(render("{{#with a as |x|}}{{b}},{{x.b}}{{else}}none{{/with}}|"
                    "{{#with z}}x{{else}}none{{/with}}",
                    R"({"a":{"b":2}})"),
-            "22|none");
+            "2,2|none");
 }
 
 TEST(TemplateSections, MustacheStyleSections) {
