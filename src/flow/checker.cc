@@ -17,8 +17,7 @@ void Checker::required(std::string_view parent, std::string_view key) {
 }
 
 std::optional<std::string> Checker::string(const boost::json::object& o, std::string_view key,
-                                           std::string_view parent, bool required,
-                                           bool non_empty) {
+                                           std::string_view parent, bool required, bool non_empty) {
   const boost::json::value* v = o.if_contains(key);
   if (v == nullptr) {
     if (required) this->required(parent, key);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -7,9 +9,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "json/jsonpath.h"
 #include "json/target_path.h"
@@ -98,11 +97,11 @@ struct Delay {
 };
 
 struct Step {
-  std::string key;        // the key in `steps` (equal to `id`; the validator enforces it)
-  std::string id;         // stepInstanceId
+  std::string key;           // the key in `steps` (equal to `id`; the validator enforces it)
+  std::string id;            // stepInstanceId
   std::string name;          // `name`, empty when absent (the NO_OP message uses it, §10.4)
-  std::string display_name;         // `displayName`, empty when absent
-  std::string type_name;            // `stepType` as written
+  std::string display_name;  // `displayName`, empty when absent
+  std::string type_name;     // `stepType` as written
   StepType type = StepType::kNoOp;
 
   std::vector<InputMapping> input_mappings;  // sorted by target, JS sort order (UTF-16 units)
@@ -115,9 +114,9 @@ struct Step {
   // CUSTOM_LAMBDA_INVOKE only.
   std::optional<tmpl::Template> arn_template;  // lambdaFunctionArnTemplate, parsed
   std::string arn_template_text;
-  std::vector<PayloadEntry> payload_template;  // insertion order; empty = default event
-  std::string invocation_type = "RequestResponse";  // invocationType: or "Event", "DryRun"
-  bool log_tail = false;                            // logType: "Tail"
+  std::vector<PayloadEntry> payload_template;        // insertion order; empty = default event
+  std::string invocation_type = "RequestResponse";   // invocationType: or "Event", "DryRun"
+  bool log_tail = false;                             // logType: "Tail"
   std::optional<std::chrono::milliseconds> timeout;  // timeoutSeconds
   bool hydrate_input_from_s3 = false;                // customConfig.hydrateInputFromS3
 
@@ -158,11 +157,11 @@ struct Flow {
   // flowExecutionId).
   boost::json::object flow_variables;
 
-  std::vector<Step> steps;                                // definition order
+  std::vector<Step> steps;                                     // definition order
   std::map<std::string, std::size_t, std::less<>> step_index;  // key -> index in `steps`
 
-  std::string source_name;         // file path or caller-given name, for messages
-  boost::json::value definition;   // the JSON as given, for storage
+  std::string source_name;        // file path or caller-given name, for messages
+  boost::json::value definition;  // the JSON as given, for storage
 
   // The step stored under `key` in `steps`, or nullptr.
   const Step* find_step(std::string_view key) const;

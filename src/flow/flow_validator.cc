@@ -21,9 +21,9 @@ void check_step_references(const Flow& flow, const Step& step, const std::string
   Checker c(file, step.key, issues);
   std::string ptr = pointer_append("/steps", step.key);
   for (std::size_t i = 0; i < step.transitions.size(); ++i) {
-    std::string at = pointer_append(pointer_append(pointer_append(ptr, "transitions"),
-                                                   std::to_string(i)),
-                                    "nextStepInstanceId");
+    std::string at =
+        pointer_append(pointer_append(pointer_append(ptr, "transitions"), std::to_string(i)),
+                       "nextStepInstanceId");
     check_reference(c, flow, step.transitions[i].next_step_id, at, "next step");
   }
   check_reference(c, flow, step.default_next_step_id,

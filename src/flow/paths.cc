@@ -56,8 +56,9 @@ std::optional<SourcePath> parse_source(Checker& c, const boost::json::value& v,
   }
   std::string_view text = v.get_string();
   if (!is_path_literal(text)) {
-    c.error(pointer, "path " + quoted(text) + " must start with \"$.\" (\"$\" alone is the "
-                                              "whole object)");
+    c.error(pointer, "path " + quoted(text) +
+                         " must start with \"$.\" (\"$\" alone is the "
+                         "whole object)");
     return std::nullopt;
   }
   SourcePath source{std::string(text), std::nullopt};
@@ -97,8 +98,8 @@ std::optional<json::TargetPath> parse_target(Checker& c, std::string_view text,
 std::string default_output_target(std::string_view step_id) {
   bool plain = !step_id.empty() && !(step_id[0] >= '0' && step_id[0] <= '9');
   for (char ch : step_id) {
-    bool word = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                (ch >= '0' && ch <= '9') || ch == '_';
+    bool word = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                ch == '_';
     plain = plain && word;
   }
   std::string out = "$.steps_output";
@@ -120,8 +121,8 @@ bool check_literal(Checker& c, const boost::json::value& v, const std::string& p
   if (v.is_object()) {
     bool constant = true;
     for (const auto& member : v.get_object()) {
-      constant = check_literal(c, member.value(), pointer_append(pointer, member.key())) &&
-                 constant;
+      constant =
+          check_literal(c, member.value(), pointer_append(pointer, member.key())) && constant;
     }
     return constant;
   }

@@ -15,11 +15,22 @@ namespace {
 using internal::Checker;
 using Obj = boost::json::object;
 
-constexpr std::array<std::string_view, 16> kOtherKnownTypes = {
-    "CUSTOM_LOGIC", "DATA_LOAD", "DATA_SAVE", "DATA_TRANSFORMATION", "FILE_DOWNLOAD",
-    "LLM_INVOCATION", "PARALLEL_FORK_MANAGER", "START_SUB_FLOW", "START_FLOW_EXECUTION",
-    "API_CALL", "MCP_CALL", "WAIT_FOR_EXTERNAL_EVENT", "POLL_EXTERNAL_API", "SQS_SEND",
-    "SNS_PUBLISH", "EMAIL"};
+constexpr std::array<std::string_view, 16> kOtherKnownTypes = {"CUSTOM_LOGIC",
+                                                               "DATA_LOAD",
+                                                               "DATA_SAVE",
+                                                               "DATA_TRANSFORMATION",
+                                                               "FILE_DOWNLOAD",
+                                                               "LLM_INVOCATION",
+                                                               "PARALLEL_FORK_MANAGER",
+                                                               "START_SUB_FLOW",
+                                                               "START_FLOW_EXECUTION",
+                                                               "API_CALL",
+                                                               "MCP_CALL",
+                                                               "WAIT_FOR_EXTERNAL_EVENT",
+                                                               "POLL_EXTERNAL_API",
+                                                               "SQS_SEND",
+                                                               "SNS_PUBLISH",
+                                                               "EMAIL"};
 
 void parse_type(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
   std::optional<std::string> type = c.string(o, "stepType", ptr, true, true);
@@ -41,8 +52,7 @@ void parse_type(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
     return;
   }
   if (o.contains("moduleIdentifier")) {
-    c.error(pointer_append(ptr, "moduleIdentifier"),
-            "must not be set on " + *type + " steps");
+    c.error(pointer_append(ptr, "moduleIdentifier"), "must not be set on " + *type + " steps");
   }
 }
 
@@ -103,8 +113,8 @@ void build_default_output(Checker& c, const std::string& ptr, Step& step) {
             "cannot be used as a steps_output key: " + target.error().message);
     return;
   }
-  step.default_output_mappings.push_back(
-      OutputMapping{std::move(target).value(), SourcePath{"$", json::JsonPath::parse("$").value()}});
+  step.default_output_mappings.push_back(OutputMapping{
+      std::move(target).value(), SourcePath{"$", json::JsonPath::parse("$").value()}});
 }
 
 void parse_payload_template(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
@@ -177,7 +187,8 @@ void parse_transitions(Checker& c, const Obj& o, const std::string& ptr, Step& s
       step.transitions.push_back(std::move(tr));
     }
   }
-  step.default_next_step_id = c.string(o, "defaultNextStepInstanceId", ptr, false, true).value_or("");
+  step.default_next_step_id =
+      c.string(o, "defaultNextStepInstanceId", ptr, false, true).value_or("");
   step.default_next_max_transitions =
       static_cast<int>(c.integer(o, "defaultNextMaxTransitions", ptr, 0).value_or(5));
 }
@@ -224,8 +235,7 @@ std::optional<Step> build_step(std::string_view key, const boost::json::value& j
     step.custom_config = *cc;
     if (lambda) {
       step.hydrate_input_from_s3 =
-          c.boolean(*cc, "hydrateInputFromS3", pointer_append(ptr, "customConfig"))
-              .value_or(false);
+          c.boolean(*cc, "hydrateInputFromS3", pointer_append(ptr, "customConfig")).value_or(false);
     }
   }
   parse_transitions(c, *o, ptr, step);

@@ -16,10 +16,10 @@ std::optional<RetryPolicy> parse_retries(Checker& c, const Obj& r, const std::st
   p.count = static_cast<int>(c.integer(r, "count", at, 0).value_or(p.count));
   p.interval_seconds = c.number(r, "intervalSeconds", at, 0, false, "a number of seconds >= 0")
                            .value_or(p.interval_seconds);
-  p.backoff_rate = c.number(r, "backoffRate", at, 1, false, "a number >= 1").value_or(p.backoff_rate);
-  p.max_delay_seconds =
-      c.number(r, "maxDelaySeconds", at, 0, false, "a number of seconds >= 0")
-          .value_or(p.max_delay_seconds);
+  p.backoff_rate =
+      c.number(r, "backoffRate", at, 1, false, "a number >= 1").value_or(p.backoff_rate);
+  p.max_delay_seconds = c.number(r, "maxDelaySeconds", at, 0, false, "a number of seconds >= 0")
+                            .value_or(p.max_delay_seconds);
   if (const boost::json::array* eq = c.array(r, "errorEquals", at)) {
     std::string base = pointer_append(at, "errorEquals");
     for (std::size_t i = 0; i < eq->size(); ++i) {

@@ -10,12 +10,6 @@ namespace allma::mapping {
 
 namespace {
 
-MappingEvent event(std::string_view kind, std::string_view status, std::string_view target,
-                   std::string_view source, std::string message) {
-  return MappingEvent{std::string(kind), std::string(status), std::string(target),
-                      std::string(source), std::move(message)};
-}
-
 // Removes the member a dot path names (set_dot's segment rules: `.` separates, `[n]` is `.n`).
 // An array element becomes null, as JavaScript serialises an undefined element. Missing
 // intermediate members mean there is nothing to remove.
@@ -41,9 +35,8 @@ void erase_dot(boost::json::value& root, std::string_view dot_path) {
   std::size_t start = 0;
   while (true) {
     std::size_t dot = path.find('.', start);
-    std::string_view seg = std::string_view(path).substr(start, dot == std::string::npos
-                                                                     ? std::string::npos
-                                                                     : dot - start);
+    std::string_view seg = std::string_view(path).substr(
+        start, dot == std::string::npos ? std::string::npos : dot - start);
     bool last = dot == std::string::npos;
     if (boost::json::object* o = at->if_object()) {
       if (last) {
@@ -71,25 +64,6 @@ void erase_dot(boost::json::value& root, std::string_view dot_path) {
 
 }  // namespace
 
-namespace internal {
-
-Result<std::optional<boost::json::value>> resolve_source(const flow::SourcePath& source,
-                                                         const json::Scope& scope) {
-  if (source.path) return json::resolve(*source.path, scope);
-  return json::resolve(std::string_view(source.text), scope);
-}
-
-Error strict_error(const flow::Step& step, std::string_view what, std::string_view target,
-                   std::string_view source, std::string_view why) {
-  std::string message = "step \"" + step.id + "\": " + std::string(what) + " \"" +
-                        std::string(target) + "\" <- \"" + std::string(source) + "\": " +
-                        std::string(why) + " (strictMappings)";
-  return make_error(ErrorCode::kInvalidArgument, std::move(message),
-                    std::string(kMappingErrorName));
-}
-
-}  // namespace internal
-
 Result<boost::json::value> build_step_input(const flow::Step& step,
                                             const boost::json::object& context,
                                             const boost::json::object& runtime,
@@ -104,15 +78,16 @@ Result<boost::json::value> build_step_input(const flow::Step& step,
       if (step.strict_mappings) {
         return internal::strict_error(step, "input mapping", m.target, m.source.text, why);
       }
-      events.push_back(event(kInputMapping, failed ? kError : kWarn, m.target, m.source.text,
-                             std::move(why)));
+      events.push_back(internal::make_event(kInputMapping, failed ? kError : kWarn, m.target,
+                                            m.source.text, std::move(why)));
       continue;
     }
     if (Status s = json::set_dot(input, m.target, std::move(**value)); !s.ok()) {
-      events.push_back(event(kInputMapping, kError, m.target, m.source.text, s.error().message));
+      events.push_back(
+          internal::make_event(kInputMapping, kError, m.target, m.source.text, s.error().message));
       continue;
     }
-    events.push_back(event(kInputMapping, kSuccess, m.target, m.source.text, ""));
+    events.push_back(internal::make_event(kInputMapping, kSuccess, m.target, m.source.text, ""));
   }
   if (Status s = apply_literals(step, context, runtime, input, events); !s.ok()) {
     return std::move(s).error();
@@ -136,10 +111,10 @@ Status apply_literals(const flow::Step& step, const boost::json::object& context
       }
       Result<std::optional<boost::json::value>> r = tmpl::render_nested(lit.value, scope);
       if (!r.ok()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "step \"" + step.id + "\": literal \"" + lit.target +
-                              "\": " + r.error().message,
-                          "TemplateError");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            "step \"" + step.id + "\": literal \"" + lit.target + "\": " + r.error().message,
+            "TemplateError");
       }
       rendered.push_back(std::move(r).value());
     }
@@ -149,15 +124,16 @@ Status apply_literals(const flow::Step& step, const boost::json::object& context
     std::string source = lit.value.is_string() ? std::string(lit.value.get_string()) : "";
     if (!rendered[i]) {
       if (step.strict_mappings) {
-        return internal::strict_error(step, "literal", lit.target, source,
-                                      "rendered to nothing");
+        return internal::strict_error(step, "literal", lit.target, source, "rendered to nothing");
       }
       erase_dot(step_input, lit.target);
-      events.push_back(event(kLiteral, kWarn, lit.target, source, "rendered to nothing"));
+      events.push_back(
+          internal::make_event(kLiteral, kWarn, lit.target, source, "rendered to nothing"));
       continue;
     }
     if (Status s = json::set_dot(step_input, lit.target, std::move(*rendered[i])); !s.ok()) {
-      events.push_back(event(kLiteral, kError, lit.target, source, s.error().message));
+      events.push_back(
+          internal::make_event(kLiteral, kError, lit.target, source, s.error().message));
     }
   }
   return ok_status();

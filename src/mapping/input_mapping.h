@@ -1,9 +1,8 @@
 #pragma once
 
-#include <vector>
-
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <vector>
 
 #include "base/result.h"
 #include "flow/flow.h"

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "base/error.h"
 #include "base/result.h"
@@ -20,6 +19,8 @@ struct MappingEvent {
   std::string status;  // kSuccess, kWarn or kError
   std::string target;  // the target as written
   std::string source;  // the source path as written ("" for constant literals)
+  // Self-contained for WARN and ERROR (`input mapping "t" <- "$.nope": source matched
+  // nothing`), so it can be shown alone; empty or a short note for SUCCESS.
   std::string message;
 };
 
@@ -39,6 +40,10 @@ namespace internal {
 // Resolves a pre-parsed source path (or one with dynamic segments) against `scope`.
 Result<std::optional<boost::json::value>> resolve_source(const flow::SourcePath& source,
                                                          const json::Scope& scope);
+
+// An event; for WARN and ERROR the message is prefixed with what and where.
+MappingEvent make_event(std::string_view kind, std::string_view status, std::string_view target,
+                        std::string_view source, std::string why);
 
 // The strict-mode error: `step "<id>": <what> "<target>" <- "<source>": <why>`.
 Error strict_error(const flow::Step& step, std::string_view what, std::string_view target,

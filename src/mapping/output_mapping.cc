@@ -7,10 +7,9 @@ namespace allma::mapping {
 
 namespace {
 
-MappingEvent out_event(std::string_view status, const flow::OutputMapping& m,
-                       std::string message) {
-  return MappingEvent{std::string(kOutputMapping), std::string(status), m.target.text(),
-                      m.source.text, std::move(message)};
+MappingEvent out_event(std::string_view status, const flow::OutputMapping& m, std::string message) {
+  return internal::make_event(kOutputMapping, status, m.target.text(), m.source.text,
+                              std::move(message));
 }
 
 // Resolves one mapping's source: the output, else the step input (the `_step_input` fallback).
@@ -34,8 +33,7 @@ Result<std::optional<boost::json::value>> resolve_output_source(
 
 // Writes `v` at `target` into `root` (the context, held as a value for TargetPath; a "$"
 // target merges an object into it and refuses anything else, so it stays an object).
-Status write_one(const json::TargetPath& target, boost::json::value& root,
-                 boost::json::value v) {
+Status write_one(const json::TargetPath& target, boost::json::value& root, boost::json::value v) {
   return target.write(root, std::move(v));
 }
 
@@ -59,8 +57,7 @@ Result<std::vector<Write>> apply_output(const flow::Step& step, const boost::jso
       bool failed = !r.ok();
       std::string why = failed ? r.error().message : "source matched nothing in the output";
       if (step.strict_mappings) {
-        return internal::strict_error(step, "output mapping", m.target.text(), m.source.text,
-                                      why);
+        return internal::strict_error(step, "output mapping", m.target.text(), m.source.text, why);
       }
       outcome.push_back(out_event(failed ? kError : kWarn, m, std::move(why)));
       continue;

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <string_view>
-
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <string_view>
 
 #include "flow/flow.h"
 

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <boost/json.hpp>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 namespace allma::testing {
 

@@ -68,7 +68,10 @@ TEST(FlowModel, LambdaStepFieldsAreParsed) {
 TEST(FlowModel, InputMappingsAreSortedInJavaScriptOrder) {
   LoadResult r = load_modified([](value& f) {
     step_field(f, "calc", "inputMappings") = {
-        {"b", "$.b"}, {"a.b", "$.y"}, {"a", "$.x"}, {"B", "$.c"},
+        {"b", "$.b"},
+        {"a.b", "$.y"},
+        {"a", "$.x"},
+        {"B", "$.c"},
         {"\xef\xbd\x81", "$.bmp"},          // U+FF41: one UTF-16 unit 0xFF41
         {"\xf0\x9f\x98\x80", "$.astral"}};  // U+1F600: surrogates 0xD83D 0xDE00
   });
@@ -81,9 +84,11 @@ TEST(FlowModel, InputMappingsAreSortedInJavaScriptOrder) {
 
 TEST(FlowModel, LiteralsKeepInsertionOrderAndConstantness) {
   LoadResult r = load_modified([](value& f) {
-    step_field(f, "calc", "literals") = {
-        {"z", "plain"}, {"who", "Hi {{name}}"}, {"ref", "$.orderId"}, {"n", {{"deep", "$.x"}}},
-        {"keep", {{"deep", boost::json::array{1, " $.x"}}}}};
+    step_field(f, "calc", "literals") = {{"z", "plain"},
+                                         {"who", "Hi {{name}}"},
+                                         {"ref", "$.orderId"},
+                                         {"n", {{"deep", "$.x"}}},
+                                         {"keep", {{"deep", boost::json::array{1, " $.x"}}}}};
   });
   ASSERT_NE(r.flow, nullptr) << dump(r.issues);
   const auto& lits = r.flow->find_step("calc")->literals;
@@ -207,7 +212,8 @@ TEST(FlowModel, DynamicSourceStaysUnparsed) {
 
 TEST(FlowIssue, FormatNamesFilePointerAndStep) {
   Issue issue{"flow.json", "/steps/calc/lambdaFunctionArnTemplate", "calc", "required"};
-  EXPECT_EQ(format_issue(issue), "flow.json: /steps/calc/lambdaFunctionArnTemplate (step calc): required");
+  EXPECT_EQ(format_issue(issue),
+            "flow.json: /steps/calc/lambdaFunctionArnTemplate (step calc): required");
   EXPECT_EQ(format_issue(Issue{"f.json", "", "", "bad"}), "f.json: /: bad");
 }
 
@@ -259,7 +265,8 @@ TEST(FlowFile, BadLambdaStepFileListsEveryFieldError) {
   std::string text = dump(r.issues);
   EXPECT_EQ(r.issues.size(), 5u) << text;
   EXPECT_NE(text.find("/steps/calc/lambdaFunctionArnTemplate (step calc): required"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("/steps/calc/moduleIdentifier (step calc)"), std::string::npos) << text;
   EXPECT_NE(text.find("/steps/calc/inputMappings/orderId (step calc)"), std::string::npos) << text;
   EXPECT_NE(text.find("/steps/calc/onError/retries/backoffRate (step calc)"), std::string::npos)
@@ -273,7 +280,8 @@ TEST(FlowFile, UnsupportedTypesFileNamesEachType) {
   std::string text = dump(r.issues);
   EXPECT_EQ(r.issues.size(), 3u) << text;
   EXPECT_NE(text.find("step type LLM_INVOCATION is not supported by this engine"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("unknown step type WAIT"), std::string::npos) << text;
   EXPECT_NE(text.find("/steps/s3/stepInstanceId (step s3)"), std::string::npos) << text;
 }

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/json.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "flow/flow_loader.h"
 
@@ -53,8 +52,8 @@ inline LoadResult load_modified(const std::function<void(boost::json::value&)>& 
 inline bool has_issue(const std::vector<Issue>& issues, std::string_view pointer,
                       std::string_view step_id, std::string_view text) {
   for (const Issue& i : issues) {
-    if (i.pointer == pointer && i.step_id == step_id &&
-        i.message.find(text) != std::string::npos && i.file == "flow.json") {
+    if (i.pointer == pointer && i.step_id == step_id && i.message.find(text) != std::string::npos &&
+        i.file == "flow.json") {
       return true;
     }
   }

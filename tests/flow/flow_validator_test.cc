@@ -1,9 +1,10 @@
 // One test per validation rule (flow_validator.h): each asserts the pointer, the step id and the
 // message of the issue, and that the flow is not built.
 
+#include "flow/flow_validator.h"
+
 #include <gtest/gtest.h>
 
-#include "flow/flow_validator.h"
 #include "flow_test_support.h"
 
 namespace allma::flow {
@@ -106,15 +107,16 @@ TEST(FlowValidation, StepInstanceIdMustEqualItsKey) {
 }
 
 TEST(FlowValidation, StepTypeIsRequired) {
-  EXPECT_TRUE(rejected_with(
-      [](value& f) { f.at("steps").at("review").as_object().erase("stepType"); },
-      "/steps/review/stepType", "review", "required"));
+  EXPECT_TRUE(
+      rejected_with([](value& f) { f.at("steps").at("review").as_object().erase("stepType"); },
+                    "/steps/review/stepType", "review", "required"));
 }
 
 TEST(FlowValidation, KnownButUnsupportedStepTypeIsNamed) {
-  EXPECT_TRUE(rejected_with([](value& f) { step_field(f, "review", "stepType") = "LLM_INVOCATION"; },
-                            "/steps/review/stepType", "review",
-                            "step type LLM_INVOCATION is not supported by this engine"));
+  EXPECT_TRUE(
+      rejected_with([](value& f) { step_field(f, "review", "stepType") = "LLM_INVOCATION"; },
+                    "/steps/review/stepType", "review",
+                    "step type LLM_INVOCATION is not supported by this engine"));
 }
 
 TEST(FlowValidation, UnknownStepTypeIsNamed) {
@@ -156,8 +158,7 @@ TEST(FlowValidation, TransitionConditionIsRequired) {
 TEST(FlowValidation, TransitionConditionIsChecked) {
   EXPECT_TRUE(rejected_with(
       [](value& f) {
-        step_field(f, "calc", "transitions").as_array()[0].as_object()["condition"] =
-            "$.a[ > 1";
+        step_field(f, "calc", "transitions").as_array()[0].as_object()["condition"] = "$.a[ > 1";
       },
       "/steps/calc/transitions/0/condition", "calc", "condition"));
 }
@@ -179,14 +180,16 @@ TEST(FlowValidation, MaxTransitionsMustNotBeNegative) {
 }
 
 TEST(FlowValidation, DefaultNextMustExist) {
-  EXPECT_TRUE(rejected_with([](value& f) { step_field(f, "review", "defaultNextStepInstanceId") = "x"; },
-                            "/steps/review/defaultNextStepInstanceId", "review",
-                            "\"x\" is not a step"));
+  EXPECT_TRUE(
+      rejected_with([](value& f) { step_field(f, "review", "defaultNextStepInstanceId") = "x"; },
+                    "/steps/review/defaultNextStepInstanceId", "review", "\"x\" is not a step"));
 }
 
 TEST(FlowValidation, FallbackMustExist) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "onError").as_object()["fallbackStepInstanceId"] = "x"; },
+      [](value& f) {
+        step_field(f, "calc", "onError").as_object()["fallbackStepInstanceId"] = "x";
+      },
       "/steps/calc/onError/fallbackStepInstanceId", "calc", "fallback step \"x\""));
 }
 
@@ -271,13 +274,17 @@ TEST(FlowValidation, ArnTemplateMustParse) {
 
 TEST(FlowValidation, PayloadTemplateValuesArePaths) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "payloadTemplate") = {{"order", "orderId"}}; },
+      [](value& f) {
+        step_field(f, "calc", "payloadTemplate") = {{"order", "orderId"}};
+      },
       "/steps/calc/payloadTemplate/order", "calc", "must start with \"$.\""));
 }
 
 TEST(FlowValidation, HydrateInputFromS3MustBeABoolean) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "customConfig") = {{"hydrateInputFromS3", "yes"}}; },
+      [](value& f) {
+        step_field(f, "calc", "customConfig") = {{"hydrateInputFromS3", "yes"}};
+      },
       "/steps/calc/customConfig/hydrateInputFromS3", "calc", "boolean"));
 }
 
@@ -307,18 +314,25 @@ TEST(FlowValidation, DelayNeedsExactlyOneForm) {
 
 TEST(FlowValidation, DelayRangeMustBeOrdered) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "delay") = {{"delayFrom", 9}, {"delayTo", 2}}; },
+      [](value& f) {
+        step_field(f, "calc", "delay") = {{"delayFrom", 9}, {"delayTo", 2}};
+      },
       "/steps/calc/delay", "calc", "must not exceed"));
 }
 
 TEST(FlowValidation, DelayMillisecondsMustBePositive) {
-  EXPECT_TRUE(rejected_with([](value& f) { step_field(f, "calc", "delay") = {{"milliseconds", 0}}; },
-                            "/steps/calc/delay/milliseconds", "calc", "positive integer"));
+  EXPECT_TRUE(rejected_with(
+      [](value& f) {
+        step_field(f, "calc", "delay") = {{"milliseconds", 0}};
+      },
+      "/steps/calc/delay/milliseconds", "calc", "positive integer"));
 }
 
 TEST(FlowValidation, DelayPositionIsBeforeOrAfter) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "delay") = {{"milliseconds", 5}, {"position", "mid"}}; },
+      [](value& f) {
+        step_field(f, "calc", "delay") = {{"milliseconds", 5}, {"position", "mid"}};
+      },
       "/steps/calc/delay/position", "calc", "\"before\" or \"after\""));
 }
 
@@ -333,7 +347,9 @@ TEST(FlowValidation, OffloadFlagsAreExclusive) {
 
 TEST(FlowValidation, RetryCountMustNotBeNegative) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "onError").as_object()["retries"] = {{"count", -1}}; },
+      [](value& f) {
+        step_field(f, "calc", "onError").as_object()["retries"] = {{"count", -1}};
+      },
       "/steps/calc/onError/retries/count", "calc", ">= 0"));
 }
 
@@ -372,7 +388,9 @@ TEST(FlowValidation, ErrorEqualsEntriesAreStrings) {
 
 TEST(FlowValidation, JitterIsFullOrNone) {
   EXPECT_TRUE(rejected_with(
-      [](value& f) { step_field(f, "calc", "onError").as_object()["retries"] = {{"jitter", "x"}}; },
+      [](value& f) {
+        step_field(f, "calc", "onError").as_object()["retries"] = {{"jitter", "x"}};
+      },
       "/steps/calc/onError/retries/jitter", "calc", "FULL or NONE"));
 }
 

@@ -59,6 +59,7 @@ TEST(InputMapping, MissingSourceLeavesTargetAbsentWithWarning) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].status, kWarn);
   EXPECT_EQ(events[0].source, "$.nope");
+  EXPECT_EQ(events[0].message, "input mapping \"t\" <- \"$.nope\": source matched nothing");
 }
 
 TEST(InputMapping, StrictMissingSourceFailsNamingStepTargetAndSource) {
@@ -161,7 +162,8 @@ TEST(InputMapping, WriteBelowAStringKeepsEarlierValue) {
 
 TEST(Literals, OverrideMappedValues) {
   Result<value> r = input_of(R"({"stepInstanceId": "s", "stepType": "NO_OP",
-                                 "inputMappings": {"orderId": "$.o"}, "literals": {"orderId": "LIT"}})",
+                                 "inputMappings": {"orderId": "$.o"},
+                                 "literals": {"orderId": "LIT"}})",
                              R"({"o": "o-1"})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(text(*r), R"({"orderId":"LIT"})");
@@ -178,7 +180,8 @@ TEST(Literals, NestedKeysMergeIntoMappedObjects) {
 
 TEST(Literals, TemplateSeesStepInput) {
   Result<value> r = input_of(R"({"stepInstanceId": "s", "stepType": "NO_OP",
-                                 "inputMappings": {"seed": "$.n"}, "literals": {"echo": "{{seed}}"}})",
+                                 "inputMappings": {"seed": "$.n"},
+                                 "literals": {"echo": "{{seed}}"}})",
                              R"({"n": 42})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("echo"), "42");
@@ -229,7 +232,8 @@ TEST(Literals, ConstantValuesAreCopiedAsWritten) {
 
 TEST(Literals, NestedTemplatesAndPathsAreRendered) {
   Result<value> r = input_of(R"({"stepInstanceId": "s", "stepType": "NO_OP",
-                                 "literals": {"o": {"who": "Hi {{u.n}}", "list": ["$.u.age", 3]}}})",
+                                 "literals": {"o": {"who": "Hi {{u.n}}",
+                                                    "list": ["$.u.age", 3]}}})",
                              R"({"u": {"n": "Ada", "age": 36}})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(text(*r), R"({"o":{"who":"Hi Ada","list":[36,3]}})");

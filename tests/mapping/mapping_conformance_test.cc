@@ -4,9 +4,9 @@
 // skipped: allma keeps no S3 offload (reference §4 step 10 allows an inline context).
 
 #include "../flow/conformance_cases.h"
+#include "json/target_path.h"
 #include "mapping/input_mapping.h"
 #include "mapping/output_mapping.h"
-#include "json/target_path.h"
 #include "mapping_test_support.h"
 
 namespace allma::mapping {
@@ -38,7 +38,8 @@ void check_context(const value& expected, const object& context) {
 }
 
 void run_input_case(const value& input, const value& expected) {
-  flow::Step step = testing::make_step(value{{"stepInstanceId", "s"}, {"stepType", "NO_OP"},
+  flow::Step step = testing::make_step(value{{"stepInstanceId", "s"},
+                                             {"stepType", "NO_OP"},
                                              {"inputMappings", input.at("inputMappings")}});
   object context = input.at("context").as_object();
   std::vector<MappingEvent> events;
@@ -51,13 +52,15 @@ void run_input_case(const value& input, const value& expected) {
     EXPECT_TRUE(events_include(events, *want));
   }
   if (const value* mutate = input.as_object().if_contains("then_mutate")) {
-    ASSERT_TRUE(json::set_dot(*step_input, mutate->at("path").as_string(), mutate->at("value")).ok());
+    ASSERT_TRUE(
+        json::set_dot(*step_input, mutate->at("path").as_string(), mutate->at("value")).ok());
     EXPECT_EQ(value(context), expected.at("context_after_mutation"));
   }
 }
 
 void run_output_case(const value& input, const value& expected) {
-  flow::Step step = testing::make_step(value{{"stepInstanceId", "s"}, {"stepType", "NO_OP"},
+  flow::Step step = testing::make_step(value{{"stepInstanceId", "s"},
+                                             {"stepType", "NO_OP"},
                                              {"outputMappings", input.at("outputMappings")}});
   object context = input.at("context").as_object();
   std::vector<MappingEvent> events;
@@ -109,16 +112,15 @@ TEST_P(MappingCase, MatchesReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Conformance, MappingCase,
-    ::testing::ValuesIn(allma::testing::conformance_cases({"input-mapping", "literals",
-                                                           "output-mapping"})),
-    [](const auto& info) { return allma::testing::case_name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Conformance, MappingCase,
+                         ::testing::ValuesIn(allma::testing::conformance_cases(
+                             {"input-mapping", "literals", "output-mapping"})),
+                         [](const auto& info) { return allma::testing::case_name(info.param); });
 
 TEST(MappingCases, AreAllPresent) {
-  EXPECT_EQ(allma::testing::conformance_cases({"input-mapping", "literals", "output-mapping"})
-                .size(),
-            11u);
+  EXPECT_EQ(
+      allma::testing::conformance_cases({"input-mapping", "literals", "output-mapping"}).size(),
+      11u);
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "flow/flow_loader.h"
 #include "flow/flow_validator.h"

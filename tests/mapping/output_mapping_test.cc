@@ -30,12 +30,12 @@ Applied apply(std::string_view step_json, const value& output, std::string_view 
 
 TEST(OutputMapping, ReferenceExampleWithArrayTargets) {
   // Reference §9 example; D7 makes `deep[0]` an array (the reference writes {"0": ...}).
-  Applied a = apply(R"({"stepInstanceId": "calc", "stepType": "NO_OP", "outputMappings": {
+  Applied a =
+      apply(R"({"stepInstanceId": "calc", "stepType": "NO_OP", "outputMappings": {
       "$.flow_variables.premium": "$.premium", "$.res": "$.", "$.fromInput": "$.echo",
       "$.nested.deep[0].x": "$.risk", "$.missingOut": "$.nope"}})",
-                    boost::json::parse(R"({"premium": 9, "risk": "hi"})"),
-                    R"({"flow_variables": {"stage": "dev"}, "steps_output": {}})",
-                    R"({"echo": "o-3"})");
+            boost::json::parse(R"({"premium": 9, "risk": "hi"})"),
+            R"({"flow_variables": {"stage": "dev"}, "steps_output": {}})", R"({"echo": "o-3"})");
   ASSERT_TRUE(a.writes.ok()) << a.writes.error().message;
   EXPECT_EQ(text(value(a.context)),
             R"({"flow_variables":{"stage":"dev","premium":9},"steps_output":{},)"
@@ -94,10 +94,10 @@ TEST(OutputMapping, NullSourceIsWritten) {
 }
 
 TEST(OutputMapping, SourceMissingFromOutputFallsBackToStepInput) {
-  Applied a = apply(R"({"stepInstanceId": "s", "stepType": "NO_OP",
+  Applied a =
+      apply(R"({"stepInstanceId": "s", "stepType": "NO_OP",
                         "outputMappings": {"$.captured": "$.echoed"}})",
-                    boost::json::parse(R"({"unrelated": true})"), R"({})",
-                    R"({"echoed": "from-input"})");
+            boost::json::parse(R"({"unrelated": true})"), R"({})", R"({"echoed": "from-input"})");
   ASSERT_TRUE(a.writes.ok());
   EXPECT_EQ(a.context.at("captured"), "from-input");
 }
