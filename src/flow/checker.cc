@@ -34,13 +34,13 @@ std::optional<std::string> Checker::string(const boost::json::object& o, std::st
   return std::string(v->get_string());
 }
 
-std::optional<bool> Checker::boolean(const boost::json::object& o, std::string_view key,
-                                     std::string_view parent) {
+bool Checker::boolean(const boost::json::object& o, std::string_view key, std::string_view parent,
+                      bool fallback) {
   const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr) return std::nullopt;
+  if (v == nullptr) return fallback;
   if (!v->is_bool()) {
     error(pointer_append(parent, key), "must be a boolean, not " + std::string(type_word(*v)));
-    return std::nullopt;
+    return fallback;
   }
   return v->get_bool();
 }

@@ -30,8 +30,10 @@ class Checker {
 
   std::optional<std::string> string(const boost::json::object& o, std::string_view key,
                                     std::string_view parent, bool required, bool non_empty);
-  std::optional<bool> boolean(const boost::json::object& o, std::string_view key,
-                              std::string_view parent);
+  // A boolean member, or `fallback` when absent or invalid (no optional<bool>: GCC's code for
+  // it reads the unset value byte, which valgrind reports).
+  bool boolean(const boost::json::object& o, std::string_view key, std::string_view parent,
+               bool fallback);
   // An integer (a JSON number with no fractional part, as zod's int()) >= `min`.
   std::optional<std::int64_t> integer(const boost::json::object& o, std::string_view key,
                                       std::string_view parent, std::int64_t min);

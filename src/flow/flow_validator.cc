@@ -43,9 +43,9 @@ void read_flow_fields(Checker& c, const Obj& o, bool require_timestamps, Flow& f
   }
   flow.start_step_id = c.string(o, "startStepInstanceId", "", true, true).value_or("");
   if (const Obj* vars = c.object(o, "flowVariables", "")) flow.flow_variables = *vars;
-  flow.strict_mappings = c.boolean(o, "strictMappings", "").value_or(false);
-  flow.enable_execution_logs = c.boolean(o, "enableExecutionLogs", "").value_or(false);
-  (void)c.boolean(o, "isPublished", "");  // checked only; not used by the engine
+  flow.strict_mappings = c.boolean(o, "strictMappings", "", false);
+  flow.enable_execution_logs = c.boolean(o, "enableExecutionLogs", "", false);
+  (void)c.boolean(o, "isPublished", "", false);  // checked only; not used by the engine
   if (auto source = c.string(o, "authoringSource", "", false, false)) {
     if (*source == "code" || *source == "visual") {
       flow.authoring_source = *source;

@@ -235,14 +235,14 @@ std::optional<Step> build_step(std::string_view key, const boost::json::value& j
     step.custom_config = *cc;
     if (lambda) {
       step.hydrate_input_from_s3 =
-          c.boolean(*cc, "hydrateInputFromS3", pointer_append(ptr, "customConfig")).value_or(false);
+          c.boolean(*cc, "hydrateInputFromS3", pointer_append(ptr, "customConfig"), false);
     }
   }
   parse_transitions(c, *o, ptr, step);
   internal::parse_on_error(c, *o, ptr, step);
   internal::parse_delay(c, *o, ptr, step);
   internal::parse_output_validation(c, *o, ptr, step);
-  step.strict_mappings = c.boolean(*o, "strictMappings", ptr).value_or(flow_strict);
+  step.strict_mappings = c.boolean(*o, "strictMappings", ptr, flow_strict);
   if (c.failed()) return std::nullopt;
   return step;
 }

@@ -58,7 +58,7 @@ void parse_on_error(Checker& c, const Obj& o, const std::string& ptr, Step& step
   }
   step.on_error.fallback_step_id =
       c.string(*e, "fallbackStepInstanceId", at, false, true).value_or("");
-  step.on_error.continue_on_failure = c.boolean(*e, "continueOnFailure", at).value_or(false);
+  step.on_error.continue_on_failure = c.boolean(*e, "continueOnFailure", at, false);
 }
 
 void parse_delay(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
@@ -100,8 +100,8 @@ void parse_delay(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
 }
 
 void parse_output_validation(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
-  step.force_s3_offload = c.boolean(o, "forceS3Offload", ptr).value_or(false);
-  step.disable_s3_offload = c.boolean(o, "disableS3Offload", ptr).value_or(false);
+  step.force_s3_offload = c.boolean(o, "forceS3Offload", ptr, false);
+  step.disable_s3_offload = c.boolean(o, "disableS3Offload", ptr, false);
   if (step.force_s3_offload && step.disable_s3_offload) {
     c.error(ptr, "forceS3Offload and disableS3Offload cannot both be true");
   }
