@@ -334,17 +334,21 @@ void FunctionHost::Impl::stop() {
     closed.set_value(std::move(pids));
   });
   const std::vector<pid_t> pids = closed.get_future().get();
-  work.reset();
-  io.stop();
-  thread.join();
 
-  // SIGTERM went out; give the processes a moment, then SIGKILL whatever is left of each group
-  // while its leader is still unreaped, then reap.
+  // SIGTERM went out; give the processes a moment. The I/O thread keeps running meanwhile:
+  // when it ends, PR_SET_PDEATHSIG kills the processes it started. The pools no longer reap.
   const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
   for (pid_t pid : pids) {
     while (!has_exited(pid) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+  }
+  work.reset();
+  io.stop();
+  thread.join();
+
+  // SIGKILL whatever is left of each group while its leader is still unreaped, then reap.
+  for (pid_t pid : pids) {
     signal_group(pid, SIGKILL);
     reap(pid);
   }

@@ -41,17 +41,66 @@ std::string describe_status(int status) {
   }
 }
 
-// Runs in the forked child: only async-signal-safe calls until execve.
-[[noreturn]] void exec_child(const SpawnSpec& spec, char* const* argv, char* const* envp,
-                             int out_fd, pid_t parent) {
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);
+// The guard and the runtime run in forked children of a multi-threaded process: only
+// async-signal-safe calls from here to execve.
+constexpr int kHostDiedSignal = SIGUSR1;
 
+void write_stderr(const char* message, std::size_t size) { (void)!write(2, message, size); }
+
+void on_host_died(int) {
+  kill(0, SIGKILL);  // the whole group, the guard included
+  _exit(137);
+}
+
+void reset_signals() {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) signal(sig, SIG_DFL);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, kHostDiedSignal}) {
+    signal(sig, SIG_DFL);
+  }
+}
+
+[[noreturn]] void exec_runtime(const SpawnSpec& spec, char* const* argv, char* const* envp,
+                               pid_t guard) {
+  reset_signals();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != guard) _exit(127);
+  if (chdir(spec.cwd.c_str()) != 0) {
+    constexpr char kMessage[] = "allma host: cannot change to the code directory\n";
+    write_stderr(kMessage, sizeof(kMessage) - 1);
+    _exit(127);
+  }
+  execve(spec.program.c_str(), argv, envp);
+  constexpr char kMessage[] = "allma host: cannot execute the runtime program\n";
+  write_stderr(kMessage, sizeof(kMessage) - 1);
+  _exit(127);
+}
+
+// Ends the guard the way the runtime ended.
+[[noreturn]] void exit_like(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    signal(sig, SIG_DFL);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+  }
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+}
+
+[[noreturn]] void run_guard(const SpawnSpec& spec, char* const* argv, char* const* envp,
+                            int out_fd, pid_t parent) {
+  setpgid(0, 0);
+  reset_signals();
+  struct sigaction died {};
+  died.sa_handler = on_host_died;
+  sigaction(kHostDiedSignal, &died, nullptr);
+  prctl(PR_SET_PDEATHSIG, kHostDiedSignal);
+  if (getppid() != parent) on_host_died(0);
 
   const int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd >= 0) dup2(null_fd, 0);
@@ -59,15 +108,22 @@ std::string describe_status(int status) {
   dup2(out_fd, 2);
   syscall(SYS_close_range, 3u, ~0u, 0u);
 
-  if (chdir(spec.cwd.c_str()) != 0) {
-    constexpr char kMessage[] = "allma host: cannot change to the code directory\n";
-    (void)!write(2, kMessage, sizeof(kMessage) - 1);
-    _exit(127);
+  const pid_t guard = getpid();
+  const pid_t runtime = fork();
+  if (runtime < 0) _exit(127);
+  if (runtime == 0) exec_runtime(spec, argv, envp, guard);
+
+  // Stopping is the host's business, through the group; the guard outlives the runtime.
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(runtime, &status, 0);
+    if (r == runtime) exit_like(status);
+    if (r < 0 && errno != EINTR) _exit(127);
   }
-  execve(spec.program.c_str(), argv, envp);
-  constexpr char kMessage[] = "allma host: cannot execute the runtime program\n";
-  (void)!write(2, kMessage, sizeof(kMessage) - 1);
-  _exit(127);
 }
 
 Error unavailable(const std::string& what) {
@@ -96,7 +152,7 @@ Result<ChildProcess> spawn_process(const SpawnSpec& spec) {
     close(fds[1]);
     return e;
   }
-  if (pid == 0) exec_child(spec, argv.data(), envp.data(), fds[1], parent);
+  if (pid == 0) run_guard(spec, argv.data(), envp.data(), fds[1], parent);
 
   close(fds[1]);
   // Also set here, so the group exists before the parent signals it.

@@ -19,10 +19,14 @@ struct SpawnSpec {
   std::string cwd;
 };
 
-// A started process. It leads its own process group (pgid == pid), gets SIGKILL if the thread
-// that started it dies (PR_SET_PDEATHSIG), has stdin on /dev/null, and has stdout and stderr on
-// one pipe whose non-blocking read end is `output_fd`. `pidfd` becomes readable when it exits.
-// The caller owns both descriptors and must reap the process.
+// A started runtime. `pid` is a small guard process, forked from us, that leads a new process
+// group and runs the runtime program as its only child in that group. The guard exits as the
+// runtime does (same exit status, or the same signal), ignores SIGTERM/SIGINT (the runtime gets
+// them through the group), and when the thread that started it dies (PR_SET_PDEATHSIG, e.g. the
+// host was SIGKILLed) it SIGKILLs the whole group, so no descendant of the runtime outlives
+// the host. The runtime has stdin on /dev/null and stdout and stderr on one pipe whose
+// non-blocking read end is `output_fd`. `pidfd` (of the guard) becomes readable when it exits.
+// The caller owns both descriptors and must reap the guard.
 struct ChildProcess {
   pid_t pid = -1;
   int pidfd = -1;

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -32,14 +33,14 @@ CLEAN_ENV.pop("AWS_PROFILE", None)
 class Host:
     """One `lambda serve` process; its endpoint is the first line it prints."""
 
-    def __init__(self, auth_file=None):
+    def __init__(self, auth_file=None, env=None):
         cmd = [ARGS.host_main, "lambda", "serve", "--functions", ARGS.functions,
                "--quiet-functions"]
         if auth_file:
             cmd += ["--auth", auth_file]
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True,
-                                     env=CLEAN_ENV)
+                                     env=dict(CLEAN_ENV, **(env or {})))
         self.url = self.proc.stdout.readline().strip()
         if not self.url.startswith("http://"):
             self.proc.kill()
@@ -270,7 +271,60 @@ class Stopping(unittest.TestCase):
                 for n in ("echo", "node")]
         self.assertEqual(host.stop(), 0)
         for pid in pids:
-            self.assertFalse(os.path.exists("/proc/%d" % pid), pid)
+            self.assertFalse(alive(pid), pid)
+
+
+    def test_sigkilled_host_leaves_nothing_behind(self):
+        # The marker reaches every process the host starts through the credentials passed on.
+        marker = "AKIDMARKER%d" % os.getpid()
+        host = Host(env={"AWS_ACCESS_KEY_ID": marker})
+        client = lambda_client(host.url)
+        for name in ("echo", "node"):
+            client.invoke(FunctionName=name, Payload=b"{}")
+        # slow2's handler then sleeps 30 s in a grandchild of the host.
+        client.invoke(FunctionName="slow2", Payload=b'{"sleep": 30}', InvocationType="Event")
+        wait_until(lambda: any(cmdline(p).startswith("sleep") for p in with_env(marker)))
+        started = [p for p in with_env(marker) if p != host.proc.pid]
+        self.assertGreaterEqual(len(started), 4, started)
+
+        host.proc.kill()
+        host.proc.wait(timeout=20)
+        wait_until(lambda: not with_env(marker))
+        self.assertEqual(with_env(marker), [])
+
+
+def wait_until(predicate, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def read_proc(pid, name):
+    try:
+        with open("/proc/%d/%s" % (pid, name), "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def with_env(entry_value):
+    """Live pids whose environment has AWS_ACCESS_KEY_ID=entry_value."""
+    entry = b"AWS_ACCESS_KEY_ID=" + entry_value.encode()
+    return [int(d) for d in os.listdir("/proc") if d.isdigit() and alive(int(d))
+            and entry in read_proc(int(d), "environ").split(b"\0")]
+
+
+def cmdline(pid):
+    return read_proc(pid, "cmdline").replace(b"\0", b" ").decode(errors="replace")
+
+
+def alive(pid):
+    """True when `pid` exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
 
 
 def main():
