@@ -156,7 +156,7 @@ class LambdaClient::Worker {
   bool take_incoming();
   void start_waiting();
   void begin(std::unique_ptr<Call> call);
-  void finish_done();
+  std::size_t finish_done();  // returns how many calls completed
   void complete(Call& call, CURLcode code);
   Result<engine::InvokeResponse> outcome(Call& call, CURLcode code);
   void shut_down();
@@ -181,7 +181,10 @@ void LambdaClient::Worker::run() {
     start_waiting();
     int running = 0;
     curl_multi_perform(multi_, &running);
-    finish_done();
+    // Finished calls free connections: start waiting calls at once rather than after a poll.
+    if (finish_done() > 0 && !waiting_.empty()) {
+      continue;
+    }
     curl_multi_poll(multi_, nullptr, 0, kPollMilliseconds, nullptr);
   }
   shut_down();
@@ -269,7 +272,8 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
   active_.emplace(easy, std::move(call));
 }
 
-void LambdaClient::Worker::finish_done() {
+std::size_t LambdaClient::Worker::finish_done() {
+  std::size_t finished = 0;
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
     if (msg->msg != CURLMSG_DONE) {
@@ -284,7 +288,9 @@ void LambdaClient::Worker::finish_done() {
     CURLcode code = msg->data.result;
     curl_multi_remove_handle(multi_, call->easy);
     complete(*call, code);
+    ++finished;
   }
+  return finished;
 }
 
 void LambdaClient::Worker::complete(Call& call, CURLcode code) {

@@ -338,9 +338,11 @@ TEST_F(LambdaClientTest, RunsManyCallsAtOnceOnItsOwnThread) {
     futures.push_back(promise->get_future());
     client_->invoke(request("slow-1000", std::to_string(i)),
                     [promise, &mu, &threads](Result<InvokeResponse> r) {
-                      std::lock_guard lock(mu);
-                      threads.insert(std::this_thread::get_id());
-                      promise->set_value(std::move(r));
+                      {
+                        std::lock_guard lock(mu);
+                        threads.insert(std::this_thread::get_id());
+                      }
+                      promise->set_value(std::move(r));  // last: the test may end right after
                     });
   }
   for (int i = 0; i < kCalls; ++i) {
