@@ -1,10 +1,14 @@
 #include "template/helpers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "json/compare.h"
 #include "json/stringify.h"
+#include "template/value.h"
 
 namespace allma::tmpl::helpers {
 namespace {
@@ -30,6 +34,44 @@ std::size_t relative_index(const bj::value* v, std::size_t len, std::size_t abse
   return static_cast<std::size_t>(d);
 }
 
+bool has_index_keys(const bj::value& v) {
+  if (const bj::object* obj = v.if_object()) {
+    for (const auto& m : *obj) {
+      if (is_array_index_key(m.key()) || has_index_keys(m.value())) return true;
+    }
+  } else if (const bj::array* arr = v.if_array()) {
+    for (const bj::value& e : *arr) {
+      if (has_index_keys(e)) return true;
+    }
+  }
+  return false;
+}
+
+// A copy of `v` whose objects list array-index keys first, ascending, as JS objects do (and
+// JSON.stringify therefore writes them).
+bj::value js_ordered(const bj::value& v) {
+  if (const bj::object* obj = v.if_object()) {
+    std::vector<const bj::key_value_pair*> order;
+    for (const auto& m : *obj) order.push_back(&m);
+    auto rank = [](const bj::key_value_pair* m) {
+      return is_array_index_key(m->key()) ? std::stoull(std::string(m->key())) : ~0ull;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto* a, auto* b) { return rank(a) < rank(b); });
+    bj::object out;
+    out.reserve(obj->size());
+    for (const auto* m : order) out.emplace(m->key(), js_ordered(m->value()));
+    return out;
+  }
+  if (const bj::array* arr = v.if_array()) {
+    bj::array out;
+    out.reserve(arr->size());
+    for (const bj::value& e : *arr) out.push_back(js_ordered(e));
+    return out;
+  }
+  return v;
+}
+
 bool is_zero(const bj::value* v) {
   if (v == nullptr) return false;
   if (v->is_int64()) return v->get_int64() == 0;
@@ -48,7 +90,10 @@ const bj::value* json(const bj::value* v, bj::value& out) {
   if (v->is_string()) {
     return v;
   }
-  out = bj::string(json::stringify(*v));
+  // TODO: json::stringify writes members in insertion order while JSON.stringify puts
+  // array-index keys ("1", "2") first. Without this copy the helper would differ from
+  // Handlebars for such objects. Fix: order them in json::stringify and drop js_ordered().
+  out = bj::string(json::stringify(has_index_keys(*v) ? js_ordered(*v) : *v));
   return &out;
 }
 

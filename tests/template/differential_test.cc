@@ -48,7 +48,7 @@ class Rng {
   std::uint64_t s_;
 };
 
-const char* const kKeys[] = {"a", "b", "name", "items", "o", "n", "flag", "s", "region", "acct"};
+const char* const kKeys[] = {"a", "b", "name", "items", "o", "n", "flag", "s", "region", "acct", "1"};
 
 bj::value random_value(Rng& r, int depth) {
   switch (r.below(depth > 2 ? 6 : 9)) {
@@ -79,7 +79,8 @@ std::string random_path(Rng& r) {
       "s",      "o.a",      "o.b.a",    "items.[0]",   "items.[1].a", "items.length",
       "this",   ".",        "this.a",   "../a",        "../../b",    "@index",  "@key",
       "@first", "@last",    "@root.a",  "@root.o.n",   "s.length",   "[a]",     "o/a",
-      "@../index", "region", "acct"};
+      "@../index", "region", "acct", "v",     "k",       "v.a",     "[1]",     "o.[1]",
+      "items.[0].[1]", "@root.[1]"};
   return r.pick(kPaths);
 }
 
@@ -98,7 +99,9 @@ std::string random_mustache(Rng& r) {
   std::string open = r.chance(15) ? "{{~" : "{{";
   std::string close = r.chance(15) ? "~}}" : "}}";
   std::string body;
-  switch (r.below(10)) {
+  switch (r.below(12)) {
+    case 10: body = "log " + random_param(r); break;
+    case 11: body = "json " + random_path(r); break;
     case 0: body = "json " + random_param(r); break;
     case 1: body = std::string(r.pick({"eq", "neq", "gt", "lt"})) + " " + random_param(r) + " " +
                    random_param(r); break;
@@ -120,11 +123,26 @@ std::string random_text(Rng& r) {
 std::string random_template(Rng& r, int depth);
 
 std::string random_block(Rng& r, int depth) {
-  static const char* const kBlocks[] = {"if", "unless", "each", "with", "each", "if"};
+  static const char* const kBlocks[] = {"if",   "unless", "each", "with", "each",
+                                        "if",   "#a",     "#o",   "#items", "^flag",
+                                        "#s",   "^a",     "with_json_path"};
   std::string helper = r.pick(kBlocks);
   std::string arg = r.chance(20) ? random_param(r) : random_path(r);
   std::string params;
   if ((helper == "each" || helper == "with") && r.chance(30)) params = " as |v k|";
+  if (helper == "if" && r.chance(15)) params = " includeZero=true";
+  if (helper[0] == '#' || helper[0] == '^') {
+    // A mustache section: `{{#name}}` / `{{^name}}` without params.
+    std::string name = helper.substr(1);
+    std::string out = std::string("{{") + helper[0] + name + "}}";
+    out += random_template(r, depth + 1);
+    if (r.chance(30)) out += "{{else}}" + random_template(r, depth + 1);
+    return out + "{{/" + name + "}}";
+  }
+  if (helper == "with_json_path") {
+    arg = r.pick({"\"$.items[*]\"", "\"$..a\"", "\"$.o.a\"", "\"$.items[0]\"", "\"$\""});
+    params = " as |v|";
+  }
   auto tag = [&](const std::string& inner) {
     return std::string(r.chance(15) ? "{{~" : "{{") + inner + (r.chance(15) ? "~}}" : "}}");
   };
