@@ -23,12 +23,15 @@ namespace allma::flow {
 // engine looks steps up by key but writes `steps_output.<stepInstanceId>`, so a mismatch is
 // always a mistake); `stepType` CUSTOM_LAMBDA_INVOKE, NO_OP, END_FLOW, EMAIL_START_POINT or
 // SCHEDULE_START_POINT (other known types: "step type X is not supported by this engine"; other
-// strings: "unknown step type X"); `moduleIdentifier` forbidden on all of these.
+// strings: "unknown step type X"); `moduleIdentifier` forbidden on all of these;
+// `stepDefinitionId` null, "system-noop" (defaults stepType NO_OP and name "No-Op") or
+// "system-end-flow" (defaults stepType END_FLOW): allma has no store of other definitions.
 //
 // Paths (the path literal rule with D2): every inputMappings value, outputMappings key and
 // value, payloadTemplate value and outputValidation.requiredFields entry is `$`, or starts with
 // `$.` or `$[`, and parses (json::JsonPath::parse / json::TargetPath::parse; the parser's
-// position is in the message). inputMappings and literals keys are non-empty. Transition
+// position is in the message). inputMappings and literals keys are set_dot paths without
+// empty segments or indices over 1,000,000. Transition
 // conditions start with `$` too (the reference's rule) and are checked with
 // json::check_condition. onCompletionActions are kept but not checked (the engine runs none).
 //

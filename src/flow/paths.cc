@@ -1,5 +1,7 @@
 #include "flow/paths.h"
 
+#include <vector>
+
 #include "flow/flow_validator.h"
 
 namespace allma::flow::internal {
@@ -93,6 +95,43 @@ std::optional<json::TargetPath> parse_target(Checker& c, std::string_view text,
     return std::nullopt;
   }
   return std::move(parsed).value();
+}
+
+bool check_dot_target(Checker& c, std::string_view key, std::string_view pointer) {
+  // set_dot's segments: `[n]` (digits) is `.n`; everything else up to a '.' is a name.
+  std::vector<std::string> segments(1);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key[i] == '[') {
+      std::size_t close = key.find(']', i);
+      std::string_view inner =
+          close == std::string_view::npos ? std::string_view() : key.substr(i + 1, close - i - 1);
+      if (!inner.empty() && inner.find_first_not_of("0123456789") == std::string_view::npos) {
+        segments.emplace_back(inner);
+        i = close;
+        continue;
+      }
+    }
+    if (key[i] == '.') {
+      segments.emplace_back();
+    } else {
+      segments.back() += key[i];
+    }
+  }
+  if (!segments.empty() && segments.front().empty() && key.size() > 0 && key[0] == '[') {
+    segments.erase(segments.begin());  // "[0].a": a leading index
+  }
+  for (const std::string& seg : segments) {
+    if (seg.empty()) {
+      c.error(pointer, "target " + quoted(key) + " has an empty segment");
+      return false;
+    }
+    bool digits = seg.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && (seg.size() > 7 || std::stoul(seg) > 1000000)) {
+      c.error(pointer, "target " + quoted(key) + ": index " + seg + " is over 1000000");
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string default_output_target(std::string_view step_id) {

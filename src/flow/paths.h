@@ -20,6 +20,10 @@ std::optional<SourcePath> parse_source(Checker& c, const boost::json::value& v,
 std::optional<json::TargetPath> parse_target(Checker& c, std::string_view text,
                                              std::string_view pointer);
 
+// Checks an inputMappings or literals key (a json::set_dot path, at `pointer`) for what can be
+// known before run time: no empty segment ("a..b", ".a", "a."), no index over 1,000,000.
+bool check_dot_target(Checker& c, std::string_view key, std::string_view pointer);
+
 // The default output target of a step: `$.steps_output.<id>`, in bracket form
 // (`$.steps_output['a.b']`) when the id is not a plain identifier, so it is always one key.
 std::string default_output_target(std::string_view step_id);

@@ -32,8 +32,32 @@ constexpr std::array<std::string_view, 16> kOtherKnownTypes = {"CUSTOM_LOGIC",
                                                                "SNS_PUBLISH",
                                                                "EMAIL"};
 
-void parse_type(Checker& c, const Obj& o, const std::string& ptr, Step& step) {
-  std::optional<std::string> type = c.string(o, "stepType", ptr, true, true);
+// The built-in step definitions a step may name with `stepDefinitionId` (reference §2.2,
+// §10.4): the instance is merged over them, so they give defaults for stepType and name.
+// allma has no store of other step definitions.
+struct BuiltinDefinition {
+  std::string_view type;
+  std::string_view name;
+};
+
+std::optional<BuiltinDefinition> parse_definition(Checker& c, const Obj& o,
+                                                  const std::string& ptr) {
+  const boost::json::value* v = o.if_contains("stepDefinitionId");
+  if (v == nullptr || v->is_null()) return BuiltinDefinition{};
+  std::optional<std::string> id = c.string(o, "stepDefinitionId", ptr, false, true);
+  if (!id) return std::nullopt;
+  if (*id == "system-noop") return BuiltinDefinition{"NO_OP", "No-Op"};
+  if (*id == "system-end-flow") return BuiltinDefinition{"END_FLOW", ""};
+  c.error(pointer_append(ptr, "stepDefinitionId"),
+          "step definition \"" + *id +
+              "\" is not available to this engine (built in: system-noop, system-end-flow)");
+  return std::nullopt;
+}
+
+void parse_type(Checker& c, const Obj& o, const std::string& ptr, std::string_view default_type,
+                Step& step) {
+  std::optional<std::string> type = c.string(o, "stepType", ptr, default_type.empty(), true);
+  if (!type && !o.contains("stepType") && !default_type.empty()) type = std::string(default_type);
   if (!type) return;
   step.type_name = *type;
   if (*type == "CUSTOM_LAMBDA_INVOKE") {
@@ -66,7 +90,9 @@ void parse_input_mappings(Checker& c, const Obj& o, const std::string& ptr, Step
       c.error(at, "target key must not be empty");
       continue;
     }
-    if (auto source = internal::parse_source(c, member.value(), at)) {
+    bool target_ok = internal::check_dot_target(c, member.key(), at);
+    auto source = internal::parse_source(c, member.value(), at);
+    if (source && target_ok) {
       step.input_mappings.push_back(InputMapping{std::string(member.key()), std::move(*source)});
     }
   }
@@ -86,6 +112,7 @@ void parse_literals(Checker& c, const Obj& o, const std::string& ptr, Step& step
       c.error(at, "target key must not be empty");
       continue;
     }
+    (void)internal::check_dot_target(c, member.key(), at);
     bool constant = internal::check_literal(c, member.value(), at);
     step.literals.push_back(Literal{std::string(member.key()), member.value(), constant});
   }
@@ -222,8 +249,10 @@ std::optional<Step> build_step(std::string_view key, const boost::json::value& j
               "\"" + *id + "\" differs from the step's key \"" + std::string(key) + "\"");
     }
   }
-  parse_type(c, *o, ptr, step);
-  step.name = c.string(*o, "name", ptr, false, false).value_or("");
+  std::optional<BuiltinDefinition> definition = parse_definition(c, *o, ptr);
+  BuiltinDefinition defaults = definition.value_or(BuiltinDefinition{});
+  parse_type(c, *o, ptr, defaults.type, step);
+  step.name = c.string(*o, "name", ptr, false, false).value_or(std::string(defaults.name));
   step.display_name = c.string(*o, "displayName", ptr, false, false).value_or("");
   parse_input_mappings(c, *o, ptr, step);
   parse_literals(c, *o, ptr, step);

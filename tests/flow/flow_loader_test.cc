@@ -190,6 +190,25 @@ TEST(FlowModel, DelayIsParsed) {
   EXPECT_TRUE(d.before);
 }
 
+TEST(FlowModel, SystemNoopDefinitionGivesTypeAndName) {
+  LoadResult r = load_modified([](value& f) {
+    f.at("steps").as_object()["review"] = {{"stepInstanceId", "review"},
+                                           {"stepDefinitionId", "system-noop"},
+                                           {"defaultNextStepInstanceId", "done"}};
+  });
+  ASSERT_NE(r.flow, nullptr) << dump(r.issues);
+  EXPECT_EQ(r.flow->find_step("review")->type, StepType::kNoOp);
+  EXPECT_EQ(r.flow->find_step("review")->name, "No-Op");
+}
+
+TEST(FlowModel, IndexedDotTargetsAreAccepted) {
+  LoadResult r = load_modified([](value& f) {
+    step_field(f, "calc", "inputMappings") = {{"[0].a", "$.x"}, {"list[3]", "$.y"}};
+  });
+  ASSERT_NE(r.flow, nullptr) << dump(r.issues);
+  EXPECT_EQ(r.flow->find_step("calc")->input_mappings.size(), 2u);
+}
+
 TEST(FlowModel, UnknownFieldsAreKept) {
   LoadResult r = load_modified([](value& f) {
     f.as_object()["tags"] = boost::json::array{"a"};

@@ -43,9 +43,16 @@ TEST(FlowRobustness, EveryMemberReplacedByAnyTypeGivesLocatedIssues) {
   const value base = testing::base_flow();
   std::vector<std::string> all;
   pointers(base, "", all);
-  const std::vector<value> replacements = {
-      nullptr, true, -1, 1.5, "", "x", "$.", "{{#if x}}", boost::json::array{1},
-      boost::json::object{{"k", "v"}}};
+  const std::vector<value> replacements = {nullptr,
+                                           true,
+                                           -1,
+                                           1.5,
+                                           "",
+                                           "x",
+                                           "$.",
+                                           "{{#if x}}",
+                                           boost::json::array{1},
+                                           boost::json::object{{"k", "v"}}};
   int rejected = 0;
   for (const std::string& p : all) {
     for (const value& replacement : replacements) {

@@ -452,6 +452,24 @@ TEST(FlowValidation, PointerEscapesSlashAndTilde) {
       "/steps/calc/inputMappings/a~1b~0c", "calc", "must start"));
 }
 
+TEST(FlowValidation, InputMappingTargetWithEmptySegmentIsRejected) {
+  EXPECT_TRUE(rejected_with(
+      [](value& f) { step_field(f, "calc", "inputMappings").as_object()["a..b"] = "$.x"; },
+      "/steps/calc/inputMappings/a..b", "calc", "empty segment"));
+}
+
+TEST(FlowValidation, LiteralTargetWithHugeIndexIsRejected) {
+  EXPECT_TRUE(rejected_with(
+      [](value& f) { step_field(f, "calc", "literals").as_object()["a[2000000]"] = 1; },
+      "/steps/calc/literals/a[2000000]", "calc", "over 1000000"));
+}
+
+TEST(FlowValidation, UnknownStepDefinitionIsRejected) {
+  EXPECT_TRUE(
+      rejected_with([](value& f) { step_field(f, "review", "stepDefinitionId") = "my-def"; },
+                    "/steps/review/stepDefinitionId", "review", "\"my-def\" is not available"));
+}
+
 TEST(FlowValidation, IsPathLiteralFollowsD2) {
   EXPECT_TRUE(is_path_literal("$"));
   EXPECT_TRUE(is_path_literal("$."));
