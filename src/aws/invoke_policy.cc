@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 
+#include "aws/arn.h"
+
 namespace allma::aws {
 namespace {
 
@@ -268,6 +270,19 @@ Status InvokePolicy::check(std::string_view arn) const {
                     "invoke policy denies \"" + std::string(arn) +
                         "\": no statement allows lambda:InvokeFunction on it",
                     "InvokePolicyDenied");
+}
+
+Status InvokePolicy::check_function(std::string_view function_name, std::string_view qualifier,
+                                    std::string_view default_region,
+                                    std::string_view default_account) const {
+  Result<FunctionRef> ref = parse_function_name(function_name);
+  if (!ref.ok()) {
+    return ref.error();
+  }
+  if (ref->qualifier.empty()) {
+    ref->qualifier = std::string(qualifier);
+  }
+  return check(to_arn(*ref, default_region, default_account));
 }
 
 }  // namespace allma::aws

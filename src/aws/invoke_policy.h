@@ -59,6 +59,12 @@ class InvokePolicy {
   // the statement.
   Status check(std::string_view arn) const;
 
+  // check() for a function name as a step renders it: parses `function_name` (aws/arn.h; its
+  // errors are returned as they are), applies `qualifier` when the name has none, completes
+  // the ARN with `default_region` and `default_account` (to_arn) and checks that ARN.
+  Status check_function(std::string_view function_name, std::string_view qualifier,
+                        std::string_view default_region, std::string_view default_account) const;
+
   std::size_t statement_count() const { return statements_.size(); }
 
  private:

@@ -398,6 +398,19 @@ void LambdaClient::Worker::shut_down() {
   }
 }
 
+Result<LambdaClientOptions> lambda_client_options(const Environment& env,
+                                                  std::string_view command_line_endpoint) {
+  Result<AwsSettings> settings = load_aws_settings(env);
+  if (!settings.ok()) {
+    return settings.error();
+  }
+  LambdaClientOptions options;
+  options.credentials = std::move(settings->credentials);
+  options.default_region = std::move(settings->region);
+  options.endpoint_override = resolve_endpoint_override(env, command_line_endpoint);
+  return options;
+}
+
 Result<std::unique_ptr<LambdaClient>> LambdaClient::create(LambdaClientOptions options) {
   static std::once_flag curl_ready;
   static CURLcode init_code = CURLE_OK;

@@ -28,6 +28,13 @@ struct LambdaClientOptions {
   std::string ca_file;
 };
 
+// Options as `allma` builds them: credentials and default region from load_aws_settings(env),
+// the endpoint override from resolve_endpoint_override(env, command_line_endpoint). Returns
+// load_aws_settings()'s errors (CredentialsNotFound when no source has keys). Reads the shared
+// files; any thread.
+Result<LambdaClientOptions> lambda_client_options(const Environment& env,
+                                                  std::string_view command_line_endpoint);
+
 // The Lambda Invoke API client (DESIGN.md §3), an engine::FunctionInvoker.
 //
 // Each invoke() validates the function name (aws/arn.h), the qualifier, the invocation type

@@ -109,6 +109,22 @@ TEST(InvokePolicy, CheckNamesTheArnAndTheDenyingStatement) {
   EXPECT_NE(s.error().message.find("Block"), std::string::npos);
 }
 
+TEST(InvokePolicyCheckFunction, CompletesABareNameWithDefaultsAndTheQualifier) {
+  InvokePolicy p = parse_ok(R"({"Statement":{"Effect":"Allow","Action":"lambda:InvokeFunction",
+      "Resource":"arn:aws:lambda:eu-west-1:000000000000:function:f:live"}})");
+  EXPECT_TRUE(p.check_function("f", "live", "eu-west-1", "").ok());
+  EXPECT_TRUE(p.check_function("f:live", "", "eu-west-1", "").ok());
+  EXPECT_FALSE(p.check_function("f", "", "eu-west-1", "").ok());
+  EXPECT_FALSE(p.check_function("f:live", "", "us-east-1", "").ok());
+}
+
+TEST(InvokePolicyCheckFunction, ReturnsTheNameErrorForAnInvalidName) {
+  InvokePolicy p = parse_ok(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})");
+  Status s = p.check_function("bad name", "", "us-east-1", "");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().name, "InvalidFunctionName");
+}
+
 struct BadPolicy {
   const char* json;
   const char* located;

@@ -429,6 +429,25 @@ TEST_F(LambdaClientTest, AcceptsCallsFromManyThreadsAtOnce) {
   EXPECT_EQ(ok.load(), kThreads * kCallsEach);
 }
 
+TEST(LambdaClientOptionsFromEnvironment, TakesKeysRegionAndEndpointFromTheEnvironment) {
+  Environment env{{"HOME", "/nonexistent"},
+                  {"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                  {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+                  {"AWS_REGION", "eu-north-1"},
+                  {"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}};
+  Result<LambdaClientOptions> options = lambda_client_options(env, "http://cli:2");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->credentials.access_key_id, "AKIDENV");
+  EXPECT_EQ(options->default_region, "eu-north-1");
+  EXPECT_EQ(options->endpoint_override, "http://127.0.0.1:1");
+}
+
+TEST(LambdaClientOptionsFromEnvironment, FailsWithoutCredentials) {
+  Result<LambdaClientOptions> options = lambda_client_options({{"HOME", "/nonexistent"}}, "");
+  ASSERT_FALSE(options.ok());
+  EXPECT_EQ(options.error().name, "CredentialsNotFound");
+}
+
 TEST(LambdaClientCreate, RejectsABadEndpoint) {
   LambdaClientOptions options;
   options.endpoint_override = "ftp://example.com";
