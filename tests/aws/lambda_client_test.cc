@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "aws/encoding.h"
+#include "base/log.h"
 #include "child_process.h"
 
 namespace allma::aws {
@@ -427,6 +428,47 @@ TEST_F(LambdaClientTest, AcceptsCallsFromManyThreadsAtOnce) {
     t.join();
   }
   EXPECT_EQ(ok.load(), kThreads * kCallsEach);
+}
+
+TEST_F(LambdaClientTest, LogsRequestsWithoutSecretsOrBodies) {
+  LambdaClientOptions options;
+  options.endpoint_override = "http://127.0.0.1:" + std::to_string(port_);
+  options.credentials = {"AKIDLOGCHECK", std::string(kSecret), "TOKENLOGCHECK"};
+  Result<std::unique_ptr<LambdaClient>> client = LambdaClient::create(std::move(options));
+  ASSERT_TRUE(client.ok());
+  InvokeRequest req = request("echo:live", R"({"card":"BODYLOGCHECK"})");
+  req.client_context = R"({"custom":{"attemptId":"CONTEXTLOGCHECK"}})";
+
+  log::configure(log::Format::kText, log::Level::kDebug);
+  ::testing::internal::CaptureStderr();
+  Result<InvokeResponse> r = call_with(**client, std::move(req));
+  client->reset();
+  std::string logged = ::testing::internal::GetCapturedStderr();
+  log::configure(log::Format::kText, log::Level::kInfo);
+
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_NE(logged.find("invoke_request"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("/2015-03-31/functions/echo/invocations"), std::string::npos) << logged;
+  for (std::string_view secret : {std::string_view(kSecret), std::string_view("TOKENLOGCHECK"),
+                                  std::string_view("BODYLOGCHECK"), std::string_view("Signature="),
+                                  std::string_view("Qualifier"), std::string_view("AKIDLOGCHECK")}) {
+    EXPECT_EQ(logged.find(secret), std::string::npos) << secret << " in: " << logged;
+  }
+}
+
+TEST_F(LambdaClientTest, KeepsSecretsOutOfErrors) {
+  LambdaClientOptions options;
+  options.endpoint_override = "http://127.0.0.1:" + std::to_string(port_);
+  options.credentials = {"AKIDERRCHECK", std::string(kSecret), "TOKENERRCHECK"};
+  Result<std::unique_ptr<LambdaClient>> client = LambdaClient::create(std::move(options));
+  ASSERT_TRUE(client.ok());
+  for (const char* name : {"not-found", "reset", "bad-gateway"}) {
+    Result<InvokeResponse> r = call_with(**client, request(name));
+    ASSERT_FALSE(r.ok());
+    std::string all = r.error().message + boost::json::serialize(r.error().details);
+    EXPECT_EQ(all.find(kSecret), std::string::npos) << all;
+    EXPECT_EQ(all.find("TOKENERRCHECK"), std::string::npos) << all;
+  }
 }
 
 TEST(LambdaClientOptionsFromEnvironment, TakesKeysRegionAndEndpointFromTheEnvironment) {
