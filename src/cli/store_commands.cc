@@ -40,9 +40,19 @@ int fail(const Error& error) {
   return fail(error.message, error.code == ErrorCode::kInvalidArgument ? kBadUsage : kRefused);
 }
 
+// Opens an existing store: these commands never create one, so a mistyped --store is reported.
 Result<std::unique_ptr<store::SqliteExecutionStore>> open_store(const std::string* path) {
   std::string where = path == nullptr || path->empty() ? store::default_store_path() : *path;
-  return store::SqliteExecutionStore::open(where, {});
+  store::OpenOptions options;
+  options.create_if_missing = false;
+  Result<std::unique_ptr<store::SqliteExecutionStore>> opened =
+      store::SqliteExecutionStore::open(where, options);
+  if (!opened.ok() && opened.error().code == ErrorCode::kNotFound) {
+    Error error = opened.error();
+    error.message += " (nothing recorded yet, or a wrong --store)";
+    return error;
+  }
+  return opened;
 }
 
 // Reads a fixed-width decimal field of `text` at `pos`; false unless all digits.

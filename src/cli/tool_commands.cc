@@ -11,11 +11,12 @@
 #include "engine/transitions.h"
 #include "json/condition.h"
 #include "json/jsonpath.h"
+#include "json/parse.h"
 #include "json/scope.h"
 #include "json/stringify.h"
 #include "mapping/input_mapping.h"
 #include "mapping/output_mapping.h"
-#include "template/handlebars.h"
+#include "template/template.h"
 
 namespace allma::cli {
 namespace {
@@ -95,7 +96,9 @@ int run_step(const StepOptions& options) {
   }
   boost::json::object report{{"stepInput", *input}};
   boost::json::array warnings;
-  for (const mapping::MappingEvent& e : events) warnings.push_back(boost::json::value(e.message));
+  for (const mapping::MappingEvent& e : events) {
+    if (e.status != mapping::kSuccess) warnings.push_back(boost::json::value(e.message));
+  }
 
   engine::PreparedInvoke prepared;
   if (step->type == flow::StepType::kCustomLambdaInvoke) {
@@ -149,7 +152,9 @@ int run_step(const StepOptions& options) {
       report["nextStepError"] = next.error().message;
     }
     warnings.clear();
-    for (const mapping::MappingEvent& e : events) warnings.push_back(boost::json::value(e.message));
+    for (const mapping::MappingEvent& e : events) {
+    if (e.status != mapping::kSuccess) warnings.push_back(boost::json::value(e.message));
+  }
   }
   if (!warnings.empty()) report["warnings"] = std::move(warnings);
   std::cout << json::stringify_pretty(report) << std::endl;

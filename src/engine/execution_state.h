@@ -14,6 +14,7 @@
 #include "engine/event_loop.h"
 #include "engine/executor.h"
 #include "engine/lambda_step.h"
+#include "mapping/mapping_event.h"
 #include "store/execution_store.h"
 
 namespace allma::engine {
@@ -65,7 +66,7 @@ struct Executor::State {
   void run_no_op(Execution& e);
   void resume(std::shared_ptr<Execution> owned, store::ExecutionHistory history, bool redrive);
   void resume_step(Execution& e, const store::ExecutionHistory& history);
-  void finish(Execution& e, ExecutionStatus status, boost::json::value error);
+  void finish(Execution& e, store::ExecutionStatus status, boost::json::value error);
 
   // A CUSTOM_LAMBDA_INVOKE step.
   void run_lambda_step(Execution& e);
@@ -81,8 +82,8 @@ struct Executor::State {
 
   // Store access: a failed write stops the execution (it cannot be kept durable).
   bool stored(Execution& e, Status status);
-  store::AttemptRecord attempt_record(const Execution& e, AttemptStatus status) const;
-  void warn(const Execution& e, const std::string& message);
+  store::AttemptRecord attempt_record(const Execution& e, store::AttemptStatus status) const;
+  void report(const Execution& e, const std::vector<mapping::MappingEvent>& events);
   void emit(const Execution& e, std::string status, const Error* error,
             std::chrono::milliseconds retry_in);
 

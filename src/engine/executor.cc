@@ -168,7 +168,7 @@ bool Executor::State::enter_step(Execution& e) {
   std::vector<mapping::MappingEvent> events;
   boost::json::object runtime = runtime_fields(e);
   Result<boost::json::value> input = mapping::build_step_input(step, e.context, runtime, events);
-  for (const mapping::MappingEvent& event : events) warn(e, event.message);
+  report(e, events);
   if (!input.ok()) {
     fail_step(e, input.error());
     return false;
@@ -302,7 +302,7 @@ void Executor::State::complete_step(Execution& e, boost::json::value output) {
   std::vector<mapping::MappingEvent> events;
   Result<std::vector<mapping::Write>> writes =
       mapping::apply_output(*e.step, output, e.step_input, e.context, events);
-  for (const mapping::MappingEvent& event : events) warn(e, event.message);
+  report(e, events);
   if (!writes.ok()) {
     fail_step(e, writes.error());
     return;
@@ -448,8 +448,18 @@ store::AttemptRecord Executor::State::attempt_record(const Execution& e,
   return r;
 }
 
-void Executor::State::warn(const Execution& e, const std::string& message) {
-  if (options.observer != nullptr) options.observer->on_warning(e.id, e.step->id, message);
+void Executor::State::report(const Execution& e,
+                             const std::vector<mapping::MappingEvent>& events) {
+  for (const mapping::MappingEvent& event : events) {
+    if (event.status == mapping::kSuccess) continue;
+    if (options.observer != nullptr) {
+      options.observer->on_warning(e.id, e.step->id, event.message);
+      continue;
+    }
+    log::warn(kComponent, "mapping_warning",
+              {{"execution_id", e.id}, {"step", e.step->id}, {"target", event.target},
+               {"source", event.source}, {"status", event.status}});
+  }
 }
 
 void Executor::State::emit(const Execution& e, std::string status, const Error* error,
