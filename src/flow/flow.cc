@@ -51,13 +51,13 @@ const Step* Flow::find_step(std::string_view key) const {
 std::string format_issue(const Issue& issue) {
   std::string line = issue.file;
   line += ": ";
-  line += issue.pointer.empty() ? "/" : issue.pointer;
+  line += issue.pointer;  // empty for the whole document: no pointer is shown
   if (!issue.step_id.empty()) {
     line += " (step ";
     line += issue.step_id;
     line += ")";
   }
-  line += ": ";
+  if (!issue.pointer.empty() || !issue.step_id.empty()) line += ": ";
   line += issue.message;
   return line;
 }

@@ -177,8 +177,8 @@ struct Issue {
   std::string message;
 };
 
-// "flow.json: /steps/calc/lambdaFunctionArnTemplate (step calc): required". The pointer is
-// shown as "/" for the root.
+// "flow.json: /steps/calc/lambdaFunctionArnTemplate (step calc): required"; an issue about the
+// whole document (empty pointer) reads "flow.json: line 4, column 33: unexpected ...".
 std::string format_issue(const Issue& issue);
 
 // Appends `token` to a JSON pointer, escaping `~` and `/` (RFC 6901).

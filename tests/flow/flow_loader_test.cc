@@ -233,7 +233,7 @@ TEST(FlowIssue, FormatNamesFilePointerAndStep) {
   Issue issue{"flow.json", "/steps/calc/lambdaFunctionArnTemplate", "calc", "required"};
   EXPECT_EQ(format_issue(issue),
             "flow.json: /steps/calc/lambdaFunctionArnTemplate (step calc): required");
-  EXPECT_EQ(format_issue(Issue{"f.json", "", "", "bad"}), "f.json: /: bad");
+  EXPECT_EQ(format_issue(Issue{"f.json", "", "", "bad"}), "f.json: bad");
 }
 
 TEST(FlowIssue, JsStringLessComparesUtf16Units) {
