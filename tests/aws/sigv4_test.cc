@@ -177,7 +177,8 @@ class Generator {
 
   std::string path() {
     if (chance(10)) {
-      return pick({"/", "", "/a/./b/../c//d/", "/caf\xc3\xa9/%E2%82%AC", "/x/.."});
+      return pick({"/", "", "/a/./b/../c//d/", "/caf\xc3\xa9/%E2%82%AC", "/x/..", "/a%2Fb/+c",
+                   "/../x", "//", "/a/b/"});
     }
     return "/2015-03-31/functions/" + uri_encode(function_name(), true) + "/invocations";
   }
@@ -192,7 +193,7 @@ class Generator {
       case 3:
         return "b=2&a=1&a=0&Qualifier=%24LATEST";
       case 4:
-        return "flag&z=&y=%20";
+        return pick({"flag&z=&y=%20", "a=b=c&a=b", "x=%2F%2B&x=%2B", "&&a=1", "Z=1&a=1&_=1"});
       default:
         return "Qualifier=" + word(static_cast<int>(between(1, 20)), kNameChars);
     }
@@ -238,6 +239,12 @@ class Generator {
     }
     if (chance(6)) {
       h.emplace_back("x-amz-date", "20000101T000000Z");
+    }
+    if (chance(8)) {
+      h.emplace_back("X-Empty", pick({"", "   ", "\t"}));
+    }
+    if (chance(8)) {
+      h.emplace_back("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD");
     }
     return h;
   }
@@ -295,7 +302,7 @@ TEST(SigV4, AgreesWithBotocoreOverGeneratedRequests) {
   ASSERT_EQ(hello->find("\"ready\""), 1u) << "botocore oracle: " << *hello;
 
   Generator generate(20261203);
-  constexpr int kRequests = 600;
+  constexpr int kRequests = 1000;
   for (int i = 0; i < kRequests; ++i) {
     Credentials creds;
     SigningInput in = generate.request(creds);
