@@ -60,12 +60,12 @@ std::optional<std::int64_t> Checker::integer(const boost::json::object& o, std::
 
 std::optional<double> Checker::number(const boost::json::object& o, std::string_view key,
                                       std::string_view parent, double min, bool exclusive,
-                                      std::string_view requirement) {
+                                      std::string_view requirement, double max) {
   const boost::json::value* v = o.if_contains(key);
   if (v == nullptr) return std::nullopt;
   double d = v->is_number() ? v->to_number<double>() : 0;
   bool below = exclusive ? !(d > min) : !(d >= min);
-  if (!v->is_number() || below || !std::isfinite(d)) {
+  if (!v->is_number() || below || !std::isfinite(d) || d > max) {
     error(pointer_append(parent, key), "must be " + std::string(requirement));
     return std::nullopt;
   }

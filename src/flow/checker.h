@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@
 #include "flow/flow.h"
 
 namespace allma::flow::internal {
+
+// The largest number of seconds a wait or timeout may be: one day (keeps every duration far
+// from overflowing when the engine turns it into milliseconds).
+constexpr double kMaxSeconds = 86400;
 
 // Collects Issues for one flow file (and optionally one step) and reads typed members of JSON
 // objects, reporting a wrong type as an issue at the member's pointer. Every reader returns
@@ -37,11 +42,12 @@ class Checker {
   // An integer (a JSON number with no fractional part, as zod's int()) >= `min`.
   std::optional<std::int64_t> integer(const boost::json::object& o, std::string_view key,
                                       std::string_view parent, std::int64_t min);
-  // A finite number >= `min` (or > `min` when `exclusive`); `requirement` words the rule for
-  // the message ("a number >= 1").
+  // A finite number >= `min` (or > `min` when `exclusive`) and <= `max`; `requirement` words
+  // the rule for the message ("a number >= 1").
   std::optional<double> number(const boost::json::object& o, std::string_view key,
                                std::string_view parent, double min, bool exclusive,
-                               std::string_view requirement);
+                               std::string_view requirement,
+                               double max = std::numeric_limits<double>::max());
   // An object member; `null` counts as absent when `null_ok`.
   const boost::json::object* object(const boost::json::object& o, std::string_view key,
                                     std::string_view parent, bool null_ok = false);

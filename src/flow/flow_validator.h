@@ -38,13 +38,13 @@ namespace allma::flow {
 // CUSTOM_LAMBDA_INVOKE: `lambdaFunctionArnTemplate` non-empty string that parses as a
 // template; `payloadTemplate` object of strings; `customConfig` object with optional boolean
 // `hydrateInputFromS3`; `invocationType` RequestResponse, Event or DryRun; `logType` "None" or
-// "Tail"; `timeoutSeconds` positive number.
+// "Tail"; `timeoutSeconds` positive number <= 86400.
 //
 // Common: `transitions` array of {condition: string, nextStepInstanceId: step key,
 // maxTransitions?: int >= 0}; `defaultNextStepInstanceId` a step key; `defaultNextMaxTransitions`
-// int >= 0; `onError` {retries?: {count: int >= 0, intervalSeconds: number >= 0, backoffRate:
-// number >= 1, maxDelaySeconds: number >= 0, errorEquals: [string], jitter: "FULL"|"NONE"},
-// retryOnContentError?: {count: int >= 0}, fallbackStepInstanceId?: step key,
+// int >= 0; `onError` {retries?: {count: int >= 0, intervalSeconds: number in [0, 86400],
+// backoffRate: number >= 1, maxDelaySeconds: number in [0, 86400], errorEquals: [string], jitter:
+// "FULL"|"NONE"}, retryOnContentError?: {count: int >= 0}, fallbackStepInstanceId?: step key,
 // continueOnFailure?: bool}; `delay` {milliseconds: int > 0} or {delayFrom, delayTo: int > 0,
 // delayFrom <= delayTo}, position "before"|"after"; forceS3Offload and disableS3Offload
 // booleans, not both true; `strictMappings` boolean.

@@ -183,7 +183,8 @@ void parse_lambda_fields(Checker& c, const Obj& o, const std::string& ptr, Step&
       c.error(pointer_append(ptr, "logType"), "must be Tail or None, not \"" + *log + "\"");
     }
   }
-  if (auto t = c.number(o, "timeoutSeconds", ptr, 0, true, "a positive number of seconds")) {
+  if (auto t = c.number(o, "timeoutSeconds", ptr, 0, true,
+                        "a positive number of seconds, at most 86400", internal::kMaxSeconds)) {
     step.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*t * 1000 + 0.5));
   }
 }

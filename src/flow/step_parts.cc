@@ -14,11 +14,13 @@ std::optional<RetryPolicy> parse_retries(Checker& c, const Obj& r, const std::st
   RetryPolicy p;
   std::size_t before = c.issue_count();
   p.count = static_cast<int>(c.integer(r, "count", at, 0).value_or(p.count));
-  p.interval_seconds = c.number(r, "intervalSeconds", at, 0, false, "a number of seconds >= 0")
+  p.interval_seconds = c.number(r, "intervalSeconds", at, 0, false,
+                                "a number of seconds from 0 to 86400", kMaxSeconds)
                            .value_or(p.interval_seconds);
   p.backoff_rate =
       c.number(r, "backoffRate", at, 1, false, "a number >= 1").value_or(p.backoff_rate);
-  p.max_delay_seconds = c.number(r, "maxDelaySeconds", at, 0, false, "a number of seconds >= 0")
+  p.max_delay_seconds = c.number(r, "maxDelaySeconds", at, 0, false,
+                                 "a number of seconds from 0 to 86400", kMaxSeconds)
                             .value_or(p.max_delay_seconds);
   if (const boost::json::array* eq = c.array(r, "errorEquals", at)) {
     std::string base = pointer_append(at, "errorEquals");

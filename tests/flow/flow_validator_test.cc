@@ -304,6 +304,11 @@ TEST(FlowValidation, TimeoutSecondsMustBePositive) {
                             "/steps/calc/timeoutSeconds", "calc", "positive"));
 }
 
+TEST(FlowValidation, TimeoutSecondsHasAnUpperBound) {
+  EXPECT_TRUE(rejected_with([](value& f) { step_field(f, "calc", "timeoutSeconds") = 1e300; },
+                            "/steps/calc/timeoutSeconds", "calc", "at most 86400"));
+}
+
 TEST(FlowValidation, DelayNeedsExactlyOneForm) {
   EXPECT_TRUE(rejected_with(
       [](value& f) {
@@ -358,7 +363,7 @@ TEST(FlowValidation, RetryIntervalMustNotBeNegative) {
       [](value& f) {
         step_field(f, "calc", "onError").as_object()["retries"] = {{"intervalSeconds", -0.5}};
       },
-      "/steps/calc/onError/retries/intervalSeconds", "calc", ">= 0"));
+      "/steps/calc/onError/retries/intervalSeconds", "calc", "from 0 to 86400"));
 }
 
 TEST(FlowValidation, RetryBackoffRateAtLeastOne) {
@@ -374,7 +379,7 @@ TEST(FlowValidation, RetryMaxDelayMustBeANumber) {
       [](value& f) {
         step_field(f, "calc", "onError").as_object()["retries"] = {{"maxDelaySeconds", "10"}};
       },
-      "/steps/calc/onError/retries/maxDelaySeconds", "calc", ">= 0"));
+      "/steps/calc/onError/retries/maxDelaySeconds", "calc", "from 0 to 86400"));
 }
 
 TEST(FlowValidation, ErrorEqualsEntriesAreStrings) {
