@@ -6,6 +6,7 @@
 #include "flow/checker.h"
 #include "flow/flow_validator.h"
 #include "flow/paths.h"
+#include "flow/step_parts.h"
 #include "json/condition.h"
 
 namespace allma::flow {
@@ -222,13 +223,6 @@ void parse_transitions(Checker& c, const Obj& o, const std::string& ptr, Step& s
 }
 
 }  // namespace
-
-// Defined in step_parts.cc.
-namespace internal {
-void parse_on_error(Checker& c, const Obj& o, const std::string& ptr, Step& step);
-void parse_delay(Checker& c, const Obj& o, const std::string& ptr, Step& step);
-void parse_output_validation(Checker& c, const Obj& o, const std::string& ptr, Step& step);
-}  // namespace internal
 
 std::optional<Step> build_step(std::string_view key, const boost::json::value& json,
                                bool flow_strict, const std::string& source_name,

@@ -1,6 +1,7 @@
 // Parts of build_step(): onError, delay, outputValidation and the S3 offload flags.
 
-#include "flow/checker.h"
+#include "flow/step_parts.h"
+
 #include "flow/flow_validator.h"
 #include "flow/paths.h"
 
