@@ -110,6 +110,27 @@ TEST(OutputMapping, WholeOutputNeverIncludesStepInput) {
   EXPECT_EQ(text(value(a.context)), R"({"all":{"o":1}})");
 }
 
+TEST(OutputMapping, WholeContextTargetMergesAnObjectOutput) {
+  // D2: "$" is the whole object on the target side too; an object is merged member by member.
+  Applied a = apply(R"({"stepInstanceId": "s", "stepType": "NO_OP",
+                        "outputMappings": {"$": "$"}})",
+                    boost::json::parse(R"({"b": 2, "a": 3})"), R"({"a": 1})");
+  ASSERT_TRUE(a.writes.ok());
+  EXPECT_EQ(text(value(a.context)), R"({"a":3,"b":2})");
+  boost::json::object replayed = obj(R"({"a": 1})");
+  ASSERT_TRUE(apply_writes(*a.writes, replayed).ok());
+  EXPECT_EQ(value(replayed), value(a.context));
+}
+
+TEST(OutputMapping, WholeContextTargetRefusesANonObject) {
+  Applied a = apply(R"({"stepInstanceId": "s", "stepType": "NO_OP",
+                        "outputMappings": {"$": "$"}})",
+                    boost::json::parse(R"([1, 2])"), R"({"a": 1})");
+  ASSERT_TRUE(a.writes.ok());
+  EXPECT_EQ(text(value(a.context)), R"({"a":1})");
+  EXPECT_TRUE(has_event(a.events, kOutputMapping, kError, "$"));
+}
+
 TEST(OutputMapping, MissingSourceWarnsAndLeavesContext) {
   Applied a = apply(R"({"stepInstanceId": "s", "stepType": "NO_OP",
                         "outputMappings": {"$.x": "$.missing"}})",
