@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <optional>
 #include <cstdint>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "json/compare.h"
 #include "json/jsonpath.h"
@@ -57,6 +61,9 @@ struct Env {
 
 constexpr int kMaxDepth = 256;
 
+// Evaluated helper arguments; helpers rarely take more than four.
+using Args = boost::container::small_vector<Val, 4>;
+
 // A number or boolean that has not been turned into text yet.
 struct Prim {
   bool is_bool = false;
@@ -65,7 +72,12 @@ struct Prim {
 
   double as_number() const { return is_bool ? (boolean ? 1 : 0) : number; }
   std::string text() const {
-    return is_bool ? (boolean ? "true" : "false") : json::format_number(number);
+    if (is_bool) return boolean ? "true" : "false";
+    if (number == static_cast<double>(static_cast<std::int64_t>(number)) && number < 1e15 &&
+        number > -1e15 && !(number == 0 && std::signbit(number))) {
+      return std::to_string(static_cast<std::int64_t>(number));
+    }
+    return json::format_number(number);
   }
 };
 
@@ -146,24 +158,27 @@ class Renderer {
     DataFrame data;
     Env env{&root, &depth, &data, nullptr};
     Piece result;
-    if (Status s = body(program, env, result); !s.ok()) return s;
+    if (!body(program, env, result)) return std::move(*error_);
     if (result.is_prim) out_ += result.prim.text();
     return ok_status();
   }
 
  private:
-  Error fail(const ast::Loc& loc, std::string what) const {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "line " + std::to_string(loc.line) + ", column " +
-                          std::to_string(loc.column) + ": " + std::move(what),
-                      "TemplateError");
+  // Records the error; every step returns false from then on (bool keeps the hot path free of
+  // Status objects).
+  bool fail(const ast::Loc& loc, std::string what) {
+    error_ = make_error(ErrorCode::kInvalidArgument,
+                        "line " + std::to_string(loc.line) + ", column " +
+                            std::to_string(loc.column) + ": " + std::move(what),
+                        "TemplateError");
+    return false;
   }
 
   // The JSON value of `v`, materialising the layered root when needed.
   const bj::value* value_of(const Val& v) {
     if (v.is_root()) {
       if (!root_ready_) {
-        root_ptr_ = &scope_.materialize(root_scratch_);
+        root_ptr_ = &scope_.materialize(root_scratch_.emplace());
         root_ready_ = true;
       }
       return root_ptr_;
@@ -213,7 +228,7 @@ class Renderer {
   // separate `buffer += ...` statements, which splits the `+` chains around them: the chain
   // before the first one starts the buffer, chains between them are summed on their own, the
   // last one continues the buffer.
-  Status body(const Program& program, const Env& env, Piece& result) {
+  bool body(const Program& program, const Env& env, Piece& result) {
     const auto& stmts = program.body;
     if (stmts.size() == 1 && is_break(stmts[0])) {
       return block(stmts[0], env, result);
@@ -222,60 +237,60 @@ class Renderer {
     for (std::size_t i = 0; i < stmts.size(); ++i) {
       if (program.last_break < 0 || static_cast<int>(i) > program.last_break ||
           i < static_cast<std::size_t>(program.first_break)) {
-        if (Status s = statement(stmts[i], env, buffer); !s.ok()) return s;
+        if (!statement(stmts[i], env, buffer)) return false;
         continue;
       }
       if (buffer.empty()) buffer.text("");
       std::size_t pos = out_.size();
       Piece piece;
       if (is_break(stmts[i])) {
-        if (Status s = block(stmts[i], env, piece); !s.ok()) return s;
+        if (!block(stmts[i], env, piece)) return false;
         buffer.add(piece, pos);
         continue;
       }
       Acc run(out_);
       for (; i < stmts.size() && !is_break(stmts[i]); ++i) {
-        if (Status s = statement(stmts[i], env, run); !s.ok()) return s;
+        if (!statement(stmts[i], env, run)) return false;
       }
       --i;
       if (!run.empty()) buffer.add(run.result(), pos);
     }
     result = buffer.result();
-    return ok_status();
+    return true;
   }
 
-  Status statement(const Statement& st, const Env& env, Acc& acc) {
+  bool statement(const Statement& st, const Env& env, Acc& acc) {
     switch (st.kind) {
       case Statement::Kind::kContent:
         if (!st.value.empty()) acc.text(st.value);
-        return ok_status();
+        return true;
       case Statement::Kind::kComment:
-        return ok_status();
+        return true;
       case Statement::Kind::kMustache: {
         Val v;
-        if (Status s = call_value(st.call, env, v); !s.ok()) return s;
+        if (!call_value(st.call, env, v)) return false;
         add_value(acc, v);
-        return ok_status();
+        return true;
       }
       case Statement::Kind::kBlock: {
         std::size_t pos = out_.size();
         Piece piece;
-        if (Status s = block(st, env, piece); !s.ok()) return s;
+        if (!block(st, env, piece)) return false;
         acc.add(piece, pos);
-        return ok_status();
+        return true;
       }
     }
-    return ok_status();
+    return true;
   }
 
   // Invokes `program` the way Handlebars' wrapProgram does: `context` becomes `this` (and a new
   // `../` level when it differs from the current one); `data` replaces the data frame when set.
-  Status invoke(const Program* program, const Val& context, const Env& env,
+  bool invoke(const Program* program, const Val& context, const Env& env,
                 const DataFrame* data, const Val* params, std::size_t count, bool defined,
                 Piece& result) {
     result = Piece{};
     if (program == nullptr) {
-      return ok_status();
+      return true;
     }
     if (++nesting_ > kMaxDepth) {
       --nesting_;
@@ -289,16 +304,16 @@ class Renderer {
     }
     BlockParams bp{env.params, params, count, defined};
     Env inner{&context, push ? &pushed : env.depths, data != nullptr ? data : env.data, &bp};
-    Status s = body(*program, inner, result);
+    bool s = body(*program, inner, result);
     --nesting_;
     return s;
   }
 
   // `options.fn(this)` / `options.inverse(this)`; `self` is the helper's `this`.
-  Status fn_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
+  bool fn_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
     return invoke(st.program.get(), self, env, nullptr, nullptr, 0, false, r);
   }
-  Status inverse_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
+  bool inverse_this(const Statement& st, const Val& self, const Env& env, Piece& r) {
     return invoke(st.inverse.get(), self, env, nullptr, nullptr, 0, false, r);
   }
 
@@ -310,7 +325,7 @@ class Renderer {
     return p == nullptr || p->is_null() ? Val::ref(null_context()) : c;
   }
 
-  Status eval(const Expr& e, const Env& env, Val& out) {
+  bool eval(const Expr& e, const Env& env, Val& out) {
     switch (e.kind) {
       case Expr::Kind::kPath:
         return path(e, env, out);
@@ -319,17 +334,17 @@ class Renderer {
       case Expr::Kind::kBool:
       case Expr::Kind::kNull:
         out = Val::ref(&e.literal);
-        return ok_status();
+        return true;
       case Expr::Kind::kUndefined:
         out = Val();
-        return ok_status();
+        return true;
       case Expr::Kind::kSubExpr:
         return call_value(*e.call, env, out);
     }
-    return ok_status();
+    return true;
   }
 
-  Status path(const Expr& e, const Env& env, Val& out) {
+  bool path(const Expr& e, const Env& env, Val& out) {
     std::size_t first = 0;
     if (e.bp_depth >= 0) {
       const BlockParams* bp = env.params;
@@ -345,7 +360,7 @@ class Renderer {
       out = frame == nullptr || e.parts.empty() ? Val() : data_member(*frame, e.parts[0]);
       first = 1;
     } else if (e.depth == 0) {
-      out = *env.context;
+      first = walk_objects(e, *env.context, out);
     } else {
       const Depth* d = env.depths;
       for (int i = 0; i < e.depth && d != nullptr; ++i) d = d->parent;
@@ -360,7 +375,34 @@ class Renderer {
       }
       out = lookup_property(out, e.parts[i], scope_);
     }
-    return ok_status();
+    return true;
+  }
+
+  // The common case of a context path: members of objects, followed with plain pointers.
+  // Sets `out` to where the walk stopped and returns the index of the next part to look up.
+  std::size_t walk_objects(const Expr& e, const Val& context, Val& out) const {
+    const bj::value* cur = nullptr;
+    std::size_t i = 0;
+    if (context.is_root()) {
+      if (e.parts.empty()) {
+        out = context;
+        return 0;
+      }
+      cur = scope_.find(e.parts[0]);
+      i = 1;
+    } else if (context.kind() == Val::Kind::kRef) {
+      cur = context.ptr();
+    } else {
+      out = context;
+      return 0;
+    }
+    for (; cur != nullptr && i < e.parts.size(); ++i) {
+      const bj::object* obj = cur->if_object();
+      if (obj == nullptr) break;
+      cur = obj->if_contains(e.parts[i]);
+    }
+    out = Val::ref(cur);
+    return cur == nullptr ? e.parts.size() : i;
   }
 
   Val data_member(const DataFrame& frame, std::string_view name) const {
@@ -376,7 +418,7 @@ class Renderer {
   }
 
   // The value of a mustache or subexpression.
-  Status call_value(const Call& call, const Env& env, Val& out) {
+  bool call_value(const Call& call, const Env& env, Val& out) {
     switch (call.kind) {
       case CallKind::kSimple:
         return path(call.path, env, out);
@@ -387,10 +429,10 @@ class Renderer {
         if (call.helper != HelperId::kNone) return helper(call, env, nullptr, &out, nullptr);
         return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
     }
-    return ok_status();
+    return true;
   }
 
-  Status block(const Statement& st, const Env& env, Piece& r) {
+  bool block(const Statement& st, const Env& env, Piece& r) {
     const Call& call = st.call;
     if (call.kind != CallKind::kSimple && call.helper != HelperId::kNone) {
       return helper(call, env, &st, nullptr, &r);
@@ -399,11 +441,11 @@ class Renderer {
       return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
     }
     Val v;
-    if (Status s = path(call.path, env, v); !s.ok()) return s;
+    if (!path(call.path, env, v)) return false;
     return block_helper_missing(v, st, env, r);
   }
 
-  Status block_helper_missing(const Val& v, const Statement& st, const Env& env, Piece& r) {
+  bool block_helper_missing(const Val& v, const Statement& st, const Env& env, Piece& r) {
     const bj::value* p = value_of(v);
     const Val& self = *env.context;  // blockHelperMissing.call(depth0, ...)
     if (p != nullptr && p->is_bool() && p->get_bool()) return fn_this(st, self, env, r);
@@ -418,15 +460,15 @@ class Renderer {
   }
 
   // Runs one iteration of `each`; its value is concatenated as text (`ret = ret + fn(...)`).
-  Status iteration(const Statement& st, const Val* params, const Env& env,
+  bool iteration(const Statement& st, const Val* params, const Env& env,
                    const DataFrame& frame) {
     Piece piece;
-    Status s = invoke(st.program.get(), params[0], env, &frame, params, 2, true, piece);
-    if (s.ok() && piece.is_prim) out_ += piece.prim.text();
+    bool s = invoke(st.program.get(), params[0], env, &frame, params, 2, true, piece);
+    if (s && piece.is_prim) out_ += piece.prim.text();
     return s;
   }
 
-  Status each(const Val& v, const Val& self, const Statement& st, const Env& env, Piece& r) {
+  bool each(const Val& v, const Val& self, const Statement& st, const Env& env, Piece& r) {
     r = Piece{};
     const bj::value* p = value_of(v);
     DataFrame frame;
@@ -441,16 +483,16 @@ class Renderer {
         frame.index = i;
         frame.first = i == 0;
         frame.last = i + 1 == arr.size();
-        if (Status s = iteration(st, params.data(), env, frame); !s.ok()) return s;
+        if (!iteration(st, params.data(), env, frame)) return false;
       }
     } else if (json::truthy(p) && p->is_object()) {
-      if (Status s = each_object(p->get_object(), st, env, frame, count); !s.ok()) return s;
+      if (!each_object(p->get_object(), st, env, frame, count)) return false;
     }
-    return count == 0 ? inverse_this(st, self, env, r) : ok_status();
+    return count == 0 ? inverse_this(st, self, env, r) : true;
   }
 
   // Object members in JS property order: array-index keys ascending, then insertion order.
-  Status each_object(const bj::object& obj, const Statement& st, const Env& env,
+  bool each_object(const bj::object& obj, const Statement& st, const Env& env,
                      DataFrame& frame, std::size_t& count) {
     std::vector<const bj::key_value_pair*> order;
     order.reserve(obj.size());
@@ -469,22 +511,23 @@ class Renderer {
       frame.index = i;
       frame.first = i == 0;
       frame.last = i + 1 == order.size();
-      if (Status s = iteration(st, params.data(), env, frame); !s.ok()) return s;
+      if (!iteration(st, params.data(), env, frame)) return false;
     }
-    return ok_status();
+    return true;
   }
 
   // Calls the helper of `call`. For a mustache or subexpression (`st` null) the value goes to
   // `out`; for a block, the block's value goes to `piece`.
-  Status helper(const Call& call, const Env& env, const Statement* st, Val* out, Piece* piece);
-  Status value_helper(const Call& call, std::vector<Val>& args, Val& out);
-  Status block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
+  bool helper(const Call& call, const Env& env, const Statement* st, Val* out, Piece* piece);
+  bool value_helper(const Call& call, Args& args, Val& out);
+  bool block_helper(const Call& call, Args& args, bool include_zero,
                       const Env& env, const Statement& st, Piece& r);
 
   std::string_view source_;
   const json::Scope& scope_;
   std::string& out_;
-  bj::value root_scratch_;
+  std::optional<bj::value> root_scratch_;  // the layered root, materialised on first need
+  std::optional<Error> error_;
   const bj::value* root_ptr_ = nullptr;
   bool root_ready_ = false;
   int nesting_ = 0;
@@ -508,16 +551,16 @@ std::string_view helper_name(HelperId id) {
   }
 }
 
-Status Renderer::helper(const Call& call, const Env& env, const Statement* st, Val* out,
+bool Renderer::helper(const Call& call, const Env& env, const Statement* st, Val* out,
                         Piece* piece) {
-  std::vector<Val> args(call.params.size());
+  Args args(call.params.size());
   for (std::size_t i = 0; i < call.params.size(); ++i) {
-    if (Status s = eval(call.params[i], env, args[i]); !s.ok()) return s;
+    if (!eval(call.params[i], env, args[i])) return false;
   }
   bool include_zero = false;
   for (const ast::HashPair& pair : call.hash) {
     Val v;
-    if (Status s = eval(pair.value, env, v); !s.ok()) return s;
+    if (!eval(pair.value, env, v)) return false;
     if (pair.key == "includeZero") include_zero = json::truthy(value_of(v));
   }
   HelperId id = call.helper;
@@ -537,12 +580,12 @@ Status Renderer::helper(const Call& call, const Env& env, const Statement* st, V
   }
   if (st == nullptr) return value_helper(call, args, *out);
   Val v;
-  if (Status s = value_helper(call, args, v); !s.ok()) return s;
+  if (!value_helper(call, args, v)) return false;
   *piece = piece_of(v);
-  return ok_status();
+  return true;
 }
 
-Status Renderer::block_helper(const Call& call, std::vector<Val>& args, bool include_zero,
+bool Renderer::block_helper(const Call& call, Args& args, bool include_zero,
                               const Env& env, const Statement& st, Piece& r) {
   Val self = helper_this(env);
   switch (call.helper) {
@@ -583,7 +626,7 @@ Status Renderer::block_helper(const Call& call, std::vector<Val>& args, bool inc
   }
 }
 
-Status Renderer::value_helper(const Call& call, std::vector<Val>& args, Val& out) {
+bool Renderer::value_helper(const Call& call, Args& args, Val& out) {
   auto arg = [&](std::size_t i) -> const bj::value* {
     return i < args.size() ? value_of(args[i]) : nullptr;
   };
@@ -592,36 +635,36 @@ Status Renderer::value_helper(const Call& call, std::vector<Val>& args, Val& out
       bj::value text;
       const bj::value* r = helpers::json(arg(0), text);
       out = r == &text ? Val::owned(std::move(text)) : args[0].detached();
-      return ok_status();
+      return true;
     }
     case HelperId::kSlice:
       out = Val::owned(helpers::slice(arg(0), arg(1), arg(2)));
-      return ok_status();
+      return true;
     case HelperId::kEq:
     case HelperId::kNeq: {
       bool eq = json::strict_equals(arg(0), arg(1));
       out = Val::owned(bj::value(call.helper == HelperId::kEq ? eq : !eq));
-      return ok_status();
+      return true;
     }
     case HelperId::kGt:
       out = Val::owned(bj::value(json::compare(arg(0), json::Relation::kGreater, arg(1))));
-      return ok_status();
+      return true;
     case HelperId::kLt:
       out = Val::owned(bj::value(json::compare(arg(0), json::Relation::kLess, arg(1))));
-      return ok_status();
+      return true;
     case HelperId::kDefault: {
       const bj::value* v = arg(0);
       bool use = v != nullptr && !v->is_null();
       out = use ? args[0].detached() : (args.size() >= 2 ? args[1].detached() : Val());
-      return ok_status();
+      return true;
     }
     case HelperId::kBase64:
       out = Val::owned(bj::value(bj::string(helpers::base64(arg(0)))));
-      return ok_status();
+      return true;
     case HelperId::kLookup: {
       if (!args.empty() && !json::truthy(arg(0))) {
         out = args[0].detached();
-        return ok_status();
+        return true;
       }
       if (args.size() != 2) {
         return fail(call.loc, "lookup needs an object and a key");
@@ -630,17 +673,17 @@ Status Renderer::value_helper(const Call& call, std::vector<Val>& args, Val& out
       std::string name = key != nullptr && key->is_string() ? std::string(key->get_string())
                                                              : json::to_js_string(key);
       out = lookup_property(args[0], name, scope_).detached();
-      return ok_status();
+      return true;
     }
     case HelperId::kLog:
       out = Val();
-      return ok_status();
+      return true;
     case HelperId::kHelperMissing:
       if (!args.empty() || !call.hash.empty()) {
         return fail(call.loc, "Missing helper: \"helperMissing\"");
       }
       out = Val();
-      return ok_status();
+      return true;
     default:
       return fail(call.loc, "Missing helper: \"" + call.path.original + "\"");
   }

@@ -33,6 +33,7 @@ Status Template::render_to(const json::Scope& context, std::string& out) const {
 
 Result<std::string> Template::render(const json::Scope& context) const {
   std::string out;
+  out.reserve(source_->size() + 64);
   if (Status s = render_to(context, out); !s.ok()) {
     return std::move(s).error();
   }

@@ -5,6 +5,7 @@
 // root of a layered scope (which has no single JSON value until materialised).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,7 +32,7 @@ class Val {
   static Val owned(boost::json::value v) {
     Val r;
     r.kind_ = Kind::kOwned;
-    r.own_ = std::move(v);
+    r.own_.emplace(std::move(v));
     return r;
   }
   static Val root() {
@@ -47,16 +48,16 @@ class Val {
 
   // The JSON value; nullptr when absent or the layered root.
   const boost::json::value* ptr() const {
-    return kind_ == Kind::kRef ? ref_ : kind_ == Kind::kOwned ? &own_ : nullptr;
+    return kind_ == Kind::kRef ? ref_ : kind_ == Kind::kOwned ? &*own_ : nullptr;
   }
 
   // A Val that stays valid after this one is gone (copies owned values).
-  Val detached() const { return kind_ == Kind::kOwned ? owned(own_) : *this; }
+  Val detached() const { return *this; }
 
  private:
   Kind kind_ = Kind::kAbsent;
   const boost::json::value* ref_ = nullptr;
-  boost::json::value own_;
+  std::optional<boost::json::value> own_;  // engaged only for kOwned: no JSON value otherwise
 };
 
 // JS own-property lookup `parent[key]` as Handlebars' lookupProperty does it: object members,
