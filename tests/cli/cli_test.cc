@@ -147,3 +147,22 @@ TEST(CliEval, UnclosedTemplateBlockIsBadInput) {
 
 }  // namespace
 }  // namespace allma::testing
+
+namespace allma::testing {
+namespace {
+
+TEST(CliExample, InsuranceQuoteProducesTheExpectedContext) {
+  const std::string example = std::string(ALLMA_SOURCE_DIR) + "/examples/insurance-quote";
+  ProcessResult r = allma({"run", example + "/flow.json", "--no-store", "--input",
+                           example + "/input.json", "--functions", example + "/functions.json",
+                           "--execution-id", "00000000-0000-4000-8000-00000000a11a"});
+
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream expected_file(example + "/expected-context.json");
+  std::string expected((std::istreambuf_iterator<char>(expected_file)),
+                       std::istreambuf_iterator<char>());
+  EXPECT_EQ(boost::json::parse(r.out), boost::json::parse(expected));
+}
+
+}  // namespace
+}  // namespace allma::testing
