@@ -3,10 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <deque>
-#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -156,9 +153,12 @@ class LambdaClient::Worker {
   bool take_incoming();
   void start_waiting();
   void begin(std::unique_ptr<Call> call);
+  curl_slist* signed_headers(Call& call);
+  void configure(Call& call);
   std::size_t finish_done();  // returns how many calls completed
   void complete(Call& call, CURLcode code);
   Result<engine::InvokeResponse> outcome(Call& call, CURLcode code);
+  Error transport_outcome(Call& call, CURLcode code);
   void shut_down();
 
   LambdaClientOptions options_;
@@ -219,10 +219,34 @@ void LambdaClient::Worker::start_waiting() {
 }
 
 void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
-  const PreparedInvoke& p = call->prepared;
-  SigningInput input{"POST",    p.path,   p.query,  p.headers,
-                     p.payload, p.region, "lambda", amz_date_now()};
+  call->header_list = signed_headers(*call);
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) {
+    curl_slist_free_all(call->header_list);
+    call->done(make_error(ErrorCode::kInternal, "curl_easy_init failed"));
+    return;
+  }
+  call->easy = easy;
+  configure(*call);
+  call->started = Clock::now();
+  curl_multi_add_handle(multi_, easy);
+  active_.emplace(easy, std::move(call));
+}
+
+// Signs the call now and returns every header to send, Authorization included.
+curl_slist* LambdaClient::Worker::signed_headers(Call& call) {
+  PreparedInvoke& p = call.prepared;
+  SigningInput input;
+  input.method = "POST";
+  input.path = p.path;
+  input.query = p.query;
+  input.headers = p.headers;
+  input.payload = std::move(p.payload);  // lent to the signer, not copied
+  input.region = p.region;
+  input.service = "lambda";
+  input.amz_date = amz_date_now();
   Signature signature = sign_v4(input, options_.credentials);
+  p.payload = std::move(input.payload);
 
   curl_slist* list = nullptr;
   for (const auto& [name, value] : p.headers) {
@@ -234,42 +258,35 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
         list, ("X-Amz-Security-Token: " + options_.credentials.session_token).c_str());
   }
   list = curl_slist_append(list, ("Authorization: " + signature.authorization).c_str());
-  list = curl_slist_append(list, "Expect:");
-  call->header_list = list;
+  return curl_slist_append(list, "Expect:");  // no 100-continue round trip for large events
+}
 
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) {
-    curl_slist_free_all(list);
-    call->done(make_error(ErrorCode::kInternal, "curl_easy_init failed"));
-    return;
-  }
-  call->easy = easy;
+void LambdaClient::Worker::configure(Call& call) {
+  CURL* easy = call.easy;
+  const PreparedInvoke& p = call.prepared;
   curl_easy_setopt(easy, CURLOPT_URL, p.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call.header_list);
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, p.payload.data());
   curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(p.payload.size()));
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "allma");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(call->timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(call->timeout, options_.connect_timeout).count()));
+                   static_cast<long>(std::min(call.timeout, options_.connect_timeout).count()));
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_file.empty()) {
     curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
   }
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, call.get());
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &call);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, call.get());
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call->error_buffer);
-
-  call->started = Clock::now();
-  curl_multi_add_handle(multi_, easy);
-  active_.emplace(easy, std::move(call));
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &call);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call.error_buffer);
 }
 
 std::size_t LambdaClient::Worker::finish_done() {
@@ -316,36 +333,41 @@ void LambdaClient::Worker::complete(Call& call, CURLcode code) {
 }
 
 Result<engine::InvokeResponse> LambdaClient::Worker::outcome(Call& call, CURLcode code) {
-  const std::string& name = call.prepared.display_name;
-  std::string prefix = "invoke \"" + name + "\": ";
-  if (code == CURLE_OK) {
-    long status = 0;
-    curl_easy_getinfo(call.easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status > 299) {
-      Error error = service_error(static_cast<int>(status), header_of(call, "x-amzn-errortype"),
-                                  call.response_body, header_of(call, "x-amzn-requestid"));
-      return error.in("invoke \"" + name + "\"");
-    }
-    engine::InvokeResponse response;
-    response.status_code = static_cast<int>(status);
-    response.payload = std::move(call.response_body);
-    response.function_error = header_of(call, "x-amz-function-error");
-    response.executed_version = header_of(call, "x-amz-executed-version");
-    response.request_id = header_of(call, "x-amzn-requestid");
-    std::string log_result = header_of(call, "x-amz-log-result");
-    if (!log_result.empty()) {
-      response.log_tail = base64_decode(log_result).value_or(std::string());
-    }
-    return response;
+  if (code != CURLE_OK) {
+    return transport_outcome(call, code);
+  }
+  long status = 0;
+  curl_easy_getinfo(call.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status > 299) {
+    Error error = service_error(static_cast<int>(status), header_of(call, "x-amzn-errortype"),
+                                call.response_body, header_of(call, "x-amzn-requestid"));
+    return error.in("invoke \"" + call.prepared.display_name + "\"");
   }
 
-  std::string detail = call.error_buffer[0] != '\0' ? call.error_buffer : curl_easy_strerror(code);
+  engine::InvokeResponse response;
+  response.status_code = static_cast<int>(status);
+  response.payload = std::move(call.response_body);
+  response.function_error = header_of(call, "x-amz-function-error");
+  response.executed_version = header_of(call, "x-amz-executed-version");
+  response.request_id = header_of(call, "x-amzn-requestid");
+  std::string log_result = header_of(call, "x-amz-log-result");
+  if (!log_result.empty()) {
+    // Deliberately lenient: a log tail that is not base64 is dropped, not an error.
+    response.log_tail = base64_decode(log_result).value_or(std::string());
+  }
+  return response;
+}
+
+Error LambdaClient::Worker::transport_outcome(Call& call, CURLcode code) {
+  std::string prefix = "invoke \"" + call.prepared.display_name + "\": ";
   if (call.too_large) {
     return make_error(ErrorCode::kContentError, prefix + "answer is larger than " +
                                                     std::to_string(kMaxResponseBytes) + " bytes");
   }
+  std::string detail = call.error_buffer[0] != '\0' ? call.error_buffer : curl_easy_strerror(code);
   long sent = 0;  // bytes of request headers written; 0 when never connected
   curl_easy_getinfo(call.easy, CURLINFO_REQUEST_SIZE, &sent);
+
   Error error;
   if (code == CURLE_OPERATION_TIMEDOUT && sent > 0) {
     error = transport_error(

@@ -65,6 +65,11 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 // - an answer over 8 MiB: kContentError "ContentError";
 // - the client destroyed first: kUnavailable "TransientStepError", {"cause":"shutdown"}.
 //
+// TODO: libcurl re-sends a request once, by itself, when a reused keep-alive connection turns
+// out to be closed before any byte of the answer; a function can then run twice for one
+// attempt (it can de-duplicate on the attemptId of the client context). Avoiding it needs
+// CURLOPT_FORBID_REUSE (no connection reuse) or a transport without that retry.
+//
 // Thread-safe: invoke() from any thread, including from inside a callback. Callbacks run on
 // the client's thread, one at a time, and must not block. The destructor stops the thread
 // after completing every pending call with the shutdown error; it must not be called from a
