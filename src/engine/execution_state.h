@@ -63,6 +63,7 @@ struct Executor::State {
   void begin(std::shared_ptr<Execution> owned);
   void begin_step(Execution& e);
   bool enter_step(Execution& e);  // false when the step needs no further work here
+  bool cancelled(Execution& e);   // true (and the execution finished) once it was cancelled
   void run_no_op(Execution& e);
   void resume(std::shared_ptr<Execution> owned, store::ExecutionHistory history, bool redrive);
   void resume_step(Execution& e, const store::ExecutionHistory& history);

@@ -143,13 +143,7 @@ bool Executor::State::enter_step(Execution& e) {
     finish(e, ExecutionStatus::kCompleted, nullptr);
     return false;
   }
-  if (options.store != nullptr) {
-    Result<ExecutionStatus> status = options.store->execution_status(e.id);
-    if (status.ok() && *status == ExecutionStatus::kCancelled) {
-      finish(e, ExecutionStatus::kCancelled, nullptr);
-      return false;
-    }
-  }
+  if (cancelled(e)) return false;
 
   e.writes = boost::json::array();
   e.invoke = PreparedInvoke();
@@ -205,6 +199,7 @@ bool Executor::State::prepare_lambda(Execution& e) {
 }
 
 void Executor::State::send_attempt(Execution& e) {
+  if (e.attempt > 0 && cancelled(e)) return;  // between attempts of a step
   e.attempt += 1;
   e.attempt_id = e.resend_attempt_id.empty() ? generate_uuid_v4() : e.resend_attempt_id;
   e.resend_attempt_id.clear();
@@ -392,8 +387,18 @@ void Executor::State::advance(Execution& e, const std::string& next,
   });
 }
 
+bool Executor::State::cancelled(Execution& e) {
+  if (options.store == nullptr) return false;
+  Result<ExecutionStatus> status = options.store->execution_status(e.id);
+  if (!status.ok() || *status != ExecutionStatus::kCancelled) return false;
+  finish(e, ExecutionStatus::kCancelled, nullptr);
+  return true;
+}
+
 void Executor::State::finish(Execution& e, ExecutionStatus status, boost::json::value error) {
-  if (store::ExecutionStore* s = options.store) {
+  // A cancelled execution's status is already stored by whoever cancelled it.
+  store::ExecutionStore* s = status == ExecutionStatus::kCancelled ? nullptr : options.store;
+  if (s != nullptr) {
     Status st = s->finish_execution(e.id, status, boost::json::value(e.context), error,
                                     options.clock->now());
     if (!st.ok()) {

@@ -230,5 +230,47 @@ TEST_F(Durability, KilledWhileTheFunctionRunsResendsWithTheSameAttemptId) {
   EXPECT_EQ(attempt_id(b[0]), attempt_id(b[1]));
 }
 
+TEST_F(Durability, RedriveCompletesAFailedExecutionAsANewAttemptSeries) {
+  std::string broken = functions("broken", "fail");
+  std::vector<std::string> args = run_args(broken);
+  int failed = spawn(args).wait();
+  ASSERT_TRUE(WIFEXITED(failed));
+  ASSERT_EQ(WEXITSTATUS(failed), 1);
+  ASSERT_EQ(stored().execution.status, store::ExecutionStatus::kFailed);
+
+  std::string fixed = functions("fixed", "echo");
+  int redriven = spawn({"executions", "redrive", kExecutionId, "--functions", fixed}).wait();
+  ASSERT_TRUE(WIFEXITED(redriven));
+  ASSERT_EQ(WEXITSTATUS(redriven), 0);
+
+  store::ExecutionHistory history = stored();
+  EXPECT_EQ(history.execution.status, store::ExecutionStatus::kCompleted);
+  std::set<std::pair<int, std::string>> series_status;
+  for (const store::AttemptRecord& a : history.attempts) {
+    if (a.step_id == "b") series_status.insert({a.series, std::string(store::to_string(a.status))});
+  }
+  EXPECT_TRUE(series_status.count({1, "FAILED"})) << "the first series is kept";
+  EXPECT_TRUE(series_status.count({2, "SUCCEEDED"})) << "the redrive is a second series";
+  EXPECT_EQ(calls("fixed", "fn-a").size(), 0u) << "completed steps are not run again";
+  EXPECT_EQ(history.execution.final_context, uninterrupted_context());
+}
+
+TEST_F(Durability, CancelStopsARunningExecutionBeforeItsNextStep) {
+  std::string functions_file = functions("cancel", "sleep-1");
+  Child run = spawn(run_args(functions_file));
+  for (int i = 0; i < 400 && calls("cancel", "fn-b").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  int cancel = spawn({"executions", "cancel", kExecutionId}).wait();
+  ASSERT_TRUE(WIFEXITED(cancel));
+  EXPECT_EQ(WEXITSTATUS(cancel), 0);
+
+  int status = run.wait();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_EQ(stored().execution.status, store::ExecutionStatus::kCancelled);
+  EXPECT_EQ(calls("cancel", "fn-c").size(), 0u);
+}
+
 }  // namespace
 }  // namespace allma::testing
