@@ -13,7 +13,7 @@ namespace {
 using testing::http_post;
 using testing::HttpResult;
 
-class InvokeApi : public ::testing::Test {
+class HostInvokeApi : public ::testing::Test {
  protected:
   void SetUp() override {
     host_ = testing::start_host(testing::example_functions(testing::unique_marker()));
@@ -28,7 +28,7 @@ class InvokeApi : public ::testing::Test {
   std::unique_ptr<FunctionHost> host_;
 };
 
-TEST_F(InvokeApi, ProvidedFunctionReturnsItsResult) {
+TEST_F(HostInvokeApi, ProvidedFunctionReturnsItsResult) {
   HttpResult r = invoke("echo", R"({"n":1})");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   boost::json::value v = r.json();
@@ -37,14 +37,14 @@ TEST_F(InvokeApi, ProvidedFunctionReturnsItsResult) {
   EXPECT_EQ(r.header("x-amz-function-error"), "");
 }
 
-TEST_F(InvokeApi, RuntimeSeesTheRequestIdTheCallerGets) {
+TEST_F(HostInvokeApi, RuntimeSeesTheRequestIdTheCallerGets) {
   HttpResult r = invoke("echo", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_FALSE(r.header("x-amzn-requestid").empty());
   EXPECT_EQ(r.json().at("requestId").as_string(), r.header("x-amzn-requestid"));
 }
 
-TEST_F(InvokeApi, RuntimeGetsTheAwsEnvironmentAndTheFunctionsOwn) {
+TEST_F(HostInvokeApi, RuntimeGetsTheAwsEnvironmentAndTheFunctionsOwn) {
   HttpResult r = invoke("echo", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   boost::json::value v = r.json();
@@ -54,36 +54,36 @@ TEST_F(InvokeApi, RuntimeGetsTheAwsEnvironmentAndTheFunctionsOwn) {
   EXPECT_EQ(v.at("taskRoot").as_string(), testing::functions_dir() + "/tutorial");
 }
 
-TEST_F(InvokeApi, EmptyBodyIsDeliveredAsEmptyObject) {
+TEST_F(HostInvokeApi, EmptyBodyIsDeliveredAsEmptyObject) {
   HttpResult r = invoke("echo", "");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.json().at("event"), boost::json::object());
 }
 
-TEST_F(InvokeApi, AliasRunsTheFunctionAndReportsItsVersion) {
+TEST_F(HostInvokeApi, AliasRunsTheFunctionAndReportsItsVersion) {
   HttpResult r = invoke("echo:prod", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.header("x-amz-executed-version"), "1");
 }
 
-TEST_F(InvokeApi, QualifierParameterSelectsTheAlias) {
+TEST_F(HostInvokeApi, QualifierParameterSelectsTheAlias) {
   HttpResult r = http_post(testing::invoke_url(*host_, "echo") + "?Qualifier=prod", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.header("x-amz-executed-version"), "1");
 }
 
-TEST_F(InvokeApi, FullArnNamesTheFunction) {
+TEST_F(HostInvokeApi, FullArnNamesTheFunction) {
   HttpResult r = invoke(host_->function_arn("echo"), R"({"arn":true})");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.json().at("event").at("arn"), true);
 }
 
-TEST_F(InvokeApi, PartialArnNamesTheFunction) {
+TEST_F(HostInvokeApi, PartialArnNamesTheFunction) {
   HttpResult r = invoke("123456789012:function:echo", "{}");
   EXPECT_EQ(r.status, 200) << r.error << r.body;
 }
 
-TEST_F(InvokeApi, UnknownFunctionIsResourceNotFound) {
+TEST_F(HostInvokeApi, UnknownFunctionIsResourceNotFound) {
   HttpResult r = invoke("nope", "{}");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.header("x-amzn-errortype"), "ResourceNotFoundException");
@@ -91,37 +91,37 @@ TEST_F(InvokeApi, UnknownFunctionIsResourceNotFound) {
   EXPECT_NE(r.json().at("message").as_string().find("function:nope"), std::string::npos);
 }
 
-TEST_F(InvokeApi, UnknownQualifierIsResourceNotFound) {
+TEST_F(HostInvokeApi, UnknownQualifierIsResourceNotFound) {
   HttpResult r = invoke("echo:staging", "{}");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.header("x-amzn-errortype"), "ResourceNotFoundException");
 }
 
-TEST_F(InvokeApi, BodyThatIsNotJsonIsInvalidRequestContent) {
+TEST_F(HostInvokeApi, BodyThatIsNotJsonIsInvalidRequestContent) {
   HttpResult r = invoke("echo", "{not json");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.header("x-amzn-errortype"), "InvalidRequestContentException");
 }
 
-TEST_F(InvokeApi, UnknownInvocationTypeIsRejected) {
+TEST_F(HostInvokeApi, UnknownInvocationTypeIsRejected) {
   HttpResult r = invoke("echo", "{}", {"X-Amz-Invocation-Type: Sometimes"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.header("x-amzn-errortype"), "InvalidParameterValueException");
 }
 
-TEST_F(InvokeApi, DryRunAnswers204) {
+TEST_F(HostInvokeApi, DryRunAnswers204) {
   HttpResult r = invoke("echo", "{}", {"X-Amz-Invocation-Type: DryRun"});
   EXPECT_EQ(r.status, 204);
   EXPECT_FALSE(r.header("x-amzn-requestid").empty());
   EXPECT_EQ(r.body, "");
 }
 
-TEST_F(InvokeApi, DryRunOfUnknownFunctionIsResourceNotFound) {
+TEST_F(HostInvokeApi, DryRunOfUnknownFunctionIsResourceNotFound) {
   HttpResult r = invoke("nope", "{}", {"X-Amz-Invocation-Type: DryRun"});
   EXPECT_EQ(r.status, 404);
 }
 
-TEST_F(InvokeApi, ReportedFunctionErrorIsUnhandledWithTheRuntimesDocument) {
+TEST_F(HostInvokeApi, ReportedFunctionErrorIsUnhandledWithTheRuntimesDocument) {
   HttpResult r = invoke("fail", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -129,7 +129,7 @@ TEST_F(InvokeApi, ReportedFunctionErrorIsUnhandledWithTheRuntimesDocument) {
   EXPECT_EQ(r.json().at("errorMessage").as_string(), "it went wrong");
 }
 
-TEST_F(InvokeApi, LogTailHoldsTheInvocationsOutput) {
+TEST_F(HostInvokeApi, LogTailHoldsTheInvocationsOutput) {
   HttpResult r = invoke("echo", "{}", {"X-Amz-Log-Type: Tail"});
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   const std::string log = testing::decode_base64(r.header("x-amz-log-result"));
@@ -139,13 +139,13 @@ TEST_F(InvokeApi, LogTailHoldsTheInvocationsOutput) {
   EXPECT_NE(log.find("END RequestId: " + id), std::string::npos) << log;
 }
 
-TEST_F(InvokeApi, LogTailIsAbsentUnlessAsked) {
+TEST_F(HostInvokeApi, LogTailIsAbsentUnlessAsked) {
   HttpResult r = invoke("echo", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.header("x-amz-log-result"), "");
 }
 
-TEST_F(InvokeApi, NodeFunctionReturnsItsResultThroughTheRic) {
+TEST_F(HostInvokeApi, NodeFunctionReturnsItsResultThroughTheRic) {
   HttpResult r = invoke("node", R"({"from":"test"})");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   boost::json::value v = r.json();
@@ -156,14 +156,14 @@ TEST_F(InvokeApi, NodeFunctionReturnsItsResultThroughTheRic) {
   EXPECT_EQ(v.at("greeting").as_string(), "hello from node");
 }
 
-TEST_F(InvokeApi, NodeInvokedThroughAliasSeesTheQualifiedArn) {
+TEST_F(HostInvokeApi, NodeInvokedThroughAliasSeesTheQualifiedArn) {
   HttpResult r = invoke("node:$LATEST", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.json().at("invokedFunctionArn").as_string(),
             host_->function_arn("node") + ":$LATEST");
 }
 
-TEST_F(InvokeApi, NodeThrowIsUnhandledWithItsErrorType) {
+TEST_F(HostInvokeApi, NodeThrowIsUnhandledWithItsErrorType) {
   HttpResult r = invoke("node", R"({"throw":"now"})");
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -171,20 +171,20 @@ TEST_F(InvokeApi, NodeThrowIsUnhandledWithItsErrorType) {
   EXPECT_EQ(r.json().at("errorMessage").as_string(), "boom now");
 }
 
-TEST_F(InvokeApi, ClientContextReachesTheHandler) {
+TEST_F(HostInvokeApi, ClientContextReachesTheHandler) {
   const std::string context = R"({"custom":{"attemptId":"a-1"}})";
   HttpResult r = invoke("node", "{}", {"X-Amz-Client-Context: " + base64_encode(context)});
   ASSERT_EQ(r.status, 200) << r.error << r.body;
   EXPECT_EQ(r.json().at("clientContext").at("custom").at("attemptId").as_string(), "a-1");
 }
 
-TEST_F(InvokeApi, ClientContextThatIsNotBase64JsonIsRejected) {
+TEST_F(HostInvokeApi, ClientContextThatIsNotBase64JsonIsRejected) {
   HttpResult r = invoke("node", "{}", {"X-Amz-Client-Context: %%%"});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.header("x-amzn-errortype"), "InvalidRequestContentException");
 }
 
-TEST_F(InvokeApi, OtherPathsAreUnknownOperations) {
+TEST_F(HostInvokeApi, OtherPathsAreUnknownOperations) {
   HttpResult r = http_post(host_->endpoint_url() + "/2015-03-31/functions", "{}");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.header("x-amzn-errortype"), "UnknownOperationException");

@@ -17,7 +17,7 @@ namespace {
 using testing::http_post;
 using testing::HttpResult;
 
-class Lifecycle : public ::testing::Test {
+class HostLifecycle : public ::testing::Test {
  protected:
   void SetUp() override { start(""); }
 
@@ -43,21 +43,21 @@ pid_t pid_of(const HttpResult& r) {
   return static_cast<pid_t>(v.at("pid").to_number<long>());
 }
 
-TEST_F(Lifecycle, WarmProcessServesTheNextInvocation) {
+TEST_F(HostLifecycle, WarmProcessServesTheNextInvocation) {
   const pid_t first = pid_of(invoke("echo", "{}"));
   const pid_t second = pid_of(invoke("echo", "{}"));
   ASSERT_GT(first, 0);
   EXPECT_EQ(first, second);
 }
 
-TEST_F(Lifecycle, WarmNodeProcessServesTheNextInvocation) {
+TEST_F(HostLifecycle, WarmNodeProcessServesTheNextInvocation) {
   const pid_t first = pid_of(invoke("node", "{}"));
   const pid_t second = pid_of(invoke("node", "{}"));
   ASSERT_GT(first, 0);
   EXPECT_EQ(first, second);
 }
 
-TEST_F(Lifecycle, CrashMidInvocationIsRuntimeExitError) {
+TEST_F(HostLifecycle, CrashMidInvocationIsRuntimeExitError) {
   HttpResult r = invoke("crash", "{}");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -67,20 +67,20 @@ TEST_F(Lifecycle, CrashMidInvocationIsRuntimeExitError) {
                 " Error: Runtime exited with error: signal: killed");
 }
 
-TEST_F(Lifecycle, CrashLogTailKeepsTheLastOutput) {
+TEST_F(HostLifecycle, CrashLogTailKeepsTheLastOutput) {
   HttpResult r = invoke("crash", "{}", {"X-Amz-Log-Type: Tail"});
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_NE(testing::decode_base64(r.header("x-amz-log-result")).find("about to die"),
             std::string::npos);
 }
 
-TEST_F(Lifecycle, NextInvocationAfterACrashGetsANewProcess) {
+TEST_F(HostLifecycle, NextInvocationAfterACrashGetsANewProcess) {
   ASSERT_EQ(invoke("crash", "{}").json().at("errorType").as_string(), "Runtime.ExitError");
   HttpResult r = invoke("crash", "{}");
   EXPECT_EQ(r.json().at("errorType").as_string(), "Runtime.ExitError");
 }
 
-TEST_F(Lifecycle, PostedInitErrorIsTheInvocationsError) {
+TEST_F(HostLifecycle, PostedInitErrorIsTheInvocationsError) {
   HttpResult r = invoke("init-fail", "{}");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -88,14 +88,14 @@ TEST_F(Lifecycle, PostedInitErrorIsTheInvocationsError) {
   EXPECT_EQ(r.json().at("errorMessage").as_string(), "handler not found: nope.handler");
 }
 
-TEST_F(Lifecycle, InitErrorLogTailHoldsTheInitOutput) {
+TEST_F(HostLifecycle, InitErrorLogTailHoldsTheInitOutput) {
   HttpResult r = invoke("init-fail", "{}", {"X-Amz-Log-Type: Tail"});
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_NE(testing::decode_base64(r.header("x-amz-log-result")).find("cannot load the handler"),
             std::string::npos);
 }
 
-TEST_F(Lifecycle, ExitDuringInitIsRuntimeExitError) {
+TEST_F(HostLifecycle, ExitDuringInitIsRuntimeExitError) {
   HttpResult r = invoke("init-crash", "{}");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -103,7 +103,7 @@ TEST_F(Lifecycle, ExitDuringInitIsRuntimeExitError) {
   EXPECT_NE(r.json().at("errorMessage").as_string().find("exit status 2"), std::string::npos);
 }
 
-TEST_F(Lifecycle, EveryEventInvocationRuns) {
+TEST_F(HostLifecycle, EveryEventInvocationRuns) {
   const std::string out = ::testing::TempDir() + "/events-" + marker_.substr(marker_.find('=') + 1);
   std::filesystem::remove(out);
   start(R"({"name": "append", "runtime": "provided", "handler": "append.handler",
@@ -130,7 +130,7 @@ TEST_F(Lifecycle, EveryEventInvocationRuns) {
   }
 }
 
-TEST_F(Lifecycle, EventInvocationAnswers202AtOnce) {
+TEST_F(HostLifecycle, EventInvocationAnswers202AtOnce) {
   const auto begun = std::chrono::steady_clock::now();
   HttpResult r = invoke("slow2", R"({"sleep": 3})", {"X-Amz-Invocation-Type: Event"});
   EXPECT_EQ(r.status, 202);
@@ -138,7 +138,7 @@ TEST_F(Lifecycle, EventInvocationAnswers202AtOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(2));
 }
 
-TEST_F(Lifecycle, StopLeavesNoProcessBehind) {
+TEST_F(HostLifecycle, StopLeavesNoProcessBehind) {
   std::vector<pid_t> pids;
   pids.push_back(pid_of(invoke("echo", "{}")));
   pids.push_back(pid_of(invoke("node", "{}")));
@@ -153,14 +153,14 @@ TEST_F(Lifecycle, StopLeavesNoProcessBehind) {
   EXPECT_EQ(testing::processes_with_environment(marker_), std::vector<pid_t>());
 }
 
-TEST_F(Lifecycle, StopIsIdempotent) {
+TEST_F(HostLifecycle, StopIsIdempotent) {
   ASSERT_GT(pid_of(invoke("echo", "{}")), 0);
   host_->stop();
   host_->stop();
   EXPECT_EQ(testing::processes_with_environment(marker_), std::vector<pid_t>());
 }
 
-TEST_F(Lifecycle, InvokeAfterStopFailsToConnect) {
+TEST_F(HostLifecycle, InvokeAfterStopFailsToConnect) {
   const std::string url = testing::invoke_url(*host_, "echo");
   host_->stop();
   HttpResult r = http_post(url, "{}", {}, 5);

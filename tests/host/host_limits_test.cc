@@ -17,7 +17,7 @@ using testing::HttpResult;
 
 constexpr std::size_t kSixMb = 6291456;
 
-class Limits : public ::testing::Test {
+class HostLimits : public ::testing::Test {
  protected:
   void SetUp() override {
     host_ = testing::start_host(testing::example_functions(testing::unique_marker()));
@@ -51,47 +51,47 @@ pid_t pid_in_log(const std::string& log) {
   return static_cast<pid_t>(std::stol(m[1]));
 }
 
-TEST_F(Limits, RequestOfExactlySixMegabytesIsDelivered) {
+TEST_F(HostLimits, RequestOfExactlySixMegabytesIsDelivered) {
   HttpResult r = invoke("size", json_string_of(kSixMb));
   ASSERT_EQ(r.status, 200) << r.error << r.body.substr(0, 200);
   EXPECT_EQ(r.json().at("eventBytes").to_number<std::size_t>(), kSixMb);
 }
 
-TEST_F(Limits, RequestOverSixMegabytesIsRequestTooLarge) {
+TEST_F(HostLimits, RequestOverSixMegabytesIsRequestTooLarge) {
   HttpResult r = invoke("size", json_string_of(kSixMb + 1));
   EXPECT_EQ(r.status, 413) << r.error;
   EXPECT_EQ(r.header("x-amzn-errortype"), "RequestTooLargeException");
 }
 
-TEST_F(Limits, RequestOverSixMegabytesSentWithoutWaitingIsRequestTooLarge) {
+TEST_F(HostLimits, RequestOverSixMegabytesSentWithoutWaitingIsRequestTooLarge) {
   // Without "Expect: 100-continue" the whole body arrives; the host reads and discards it.
   HttpResult r = invoke("size", json_string_of(kSixMb + 1), {"Expect:"});
   EXPECT_EQ(r.status, 413) << r.error;
   EXPECT_EQ(r.header("x-amzn-errortype"), "RequestTooLargeException");
 }
 
-TEST_F(Limits, ResponseAtTheLimitIsReturned) {
+TEST_F(HostLimits, ResponseAtTheLimitIsReturned) {
   HttpResult r = invoke("big", R"({"bytes": 6291556})");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "");
   EXPECT_EQ(r.body.size(), 6291556u);
 }
 
-TEST_F(Limits, ResponseOverTheLimitIsFunctionResponseSizeTooLarge) {
+TEST_F(HostLimits, ResponseOverTheLimitIsFunctionResponseSizeTooLarge) {
   HttpResult r = invoke("big", R"({"bytes": 6291557})");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
   EXPECT_EQ(r.json().at("errorType").as_string(), "Function.ResponseSizeTooLarge");
 }
 
-TEST_F(Limits, FunctionStillServesAfterAnOversizedResponse) {
+TEST_F(HostLimits, FunctionStillServesAfterAnOversizedResponse) {
   ASSERT_EQ(invoke("big", R"({"bytes": 6291557})").status, 200);
   HttpResult r = invoke("big", R"({"bytes": 10})");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, "\"aaaaaaaa\"");
 }
 
-TEST_F(Limits, TimeoutAnswersTaskTimedOut) {
+TEST_F(HostLimits, TimeoutAnswersTaskTimedOut) {
   HttpResult r = invoke("slow", R"({"sleep": 30})");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "Unhandled");
@@ -101,7 +101,7 @@ TEST_F(Limits, TimeoutAnswersTaskTimedOut) {
       << message;
 }
 
-TEST_F(Limits, TimeoutKillsTheProcess) {
+TEST_F(HostLimits, TimeoutKillsTheProcess) {
   HttpResult r = invoke("slow", R"({"sleep": 30})", {"X-Amz-Log-Type: Tail"});
   ASSERT_EQ(r.status, 200) << r.error;
   const pid_t pid = pid_in_log(testing::decode_base64(r.header("x-amz-log-result")));
@@ -109,14 +109,14 @@ TEST_F(Limits, TimeoutKillsTheProcess) {
   EXPECT_TRUE(gone_soon(pid));
 }
 
-TEST_F(Limits, FunctionServesAgainAfterATimeout) {
+TEST_F(HostLimits, FunctionServesAgainAfterATimeout) {
   ASSERT_EQ(invoke("slow", R"({"sleep": 30})").header("x-amz-function-error"), "Unhandled");
   HttpResult r = invoke("slow", R"({"sleep": 0})");
   ASSERT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.header("x-amz-function-error"), "");
 }
 
-TEST_F(Limits, SyncInvokeBeyondReservedConcurrencyIsTooManyRequests) {
+TEST_F(HostLimits, SyncInvokeBeyondReservedConcurrencyIsTooManyRequests) {
   // slow2 has reservedConcurrency 1; the event occupies it for 3 s once admitted, which
   // happens before the 202 is sent.
   ASSERT_EQ(invoke("slow2", R"({"sleep": 3})", {"X-Amz-Invocation-Type: Event"}).status, 202);
@@ -126,7 +126,7 @@ TEST_F(Limits, SyncInvokeBeyondReservedConcurrencyIsTooManyRequests) {
   EXPECT_EQ(r.json().at("Reason").as_string(), "ReservedFunctionConcurrentInvocationLimitExceeded");
 }
 
-TEST_F(Limits, ConcurrencyFreesUpWhenTheInvocationEnds) {
+TEST_F(HostLimits, ConcurrencyFreesUpWhenTheInvocationEnds) {
   HttpResult first = invoke("slow2", R"({"sleep": 0})");
   ASSERT_EQ(first.status, 200) << first.error;
   HttpResult second = invoke("slow2", R"({"sleep": 0})");

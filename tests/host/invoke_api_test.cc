@@ -67,7 +67,7 @@ TEST(InvokeTarget, ArnOfAnotherServiceIsRejected) {
   EXPECT_EQ(t.error().name, "ValidationException");
 }
 
-TEST(ServiceError, HasLambdaErrorShape) {
+TEST(InvokeErrorShape, CarriesTheTypeHeaderAndAUserBody) {
   HttpResponse r = service_error(404, "ResourceNotFoundException", "Function not found: x", "id1");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, R"({"Type":"User","message":"Function not found: x"})");
@@ -76,7 +76,7 @@ TEST(ServiceError, HasLambdaErrorShape) {
   EXPECT_TRUE(has_type);
 }
 
-TEST(Base64, RoundTripsEveryLength) {
+TEST(LogResultEncoding, RoundTripsEveryLength) {
   std::string bytes;
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(base64_decode(base64_encode(bytes)).value_or("!"), bytes);
@@ -84,9 +84,9 @@ TEST(Base64, RoundTripsEveryLength) {
   }
 }
 
-TEST(Base64, EncodesLikeRfc4648) { EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy"); }
+TEST(LogResultEncoding, EncodesLikeRfc4648) { EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy"); }
 
-TEST(Base64, RejectsForeignCharacters) { EXPECT_FALSE(base64_decode("Zm9v*mFy").has_value()); }
+TEST(LogResultEncoding, RejectsForeignCharacters) { EXPECT_FALSE(base64_decode("Zm9v*mFy").has_value()); }
 
 }  // namespace
 }  // namespace allma::host
