@@ -8,16 +8,10 @@
 
 #include "base/log.h"
 #include "cli/cli_support.h"
-#include "cli/run_command.h"
-#include "cli/tool_commands.h"
-#if __has_include("cli/lambda_command.h")
 #include "cli/lambda_command.h"
-#define ALLMA_HAVE_LAMBDA_COMMAND 1
-#endif
-#if __has_include("cli/store_commands.h")
+#include "cli/run_command.h"
 #include "cli/store_commands.h"
-#define ALLMA_HAVE_STORE_COMMANDS 1
-#endif
+#include "cli/tool_commands.h"
 
 namespace {
 
@@ -42,19 +36,17 @@ int run_main(int argc, char** argv) {
   });
 
   int exit_code = allma::cli::kExitOk;
-#ifdef ALLMA_HAVE_STORE_COMMANDS
-  allma::cli::register_store_commands(app, &store_path);
-#endif
+  allma::cli::register_store_commands(app, &store_path, &exit_code);
   allma::cli::register_run_commands(app, &store_path, &exit_code);
   allma::cli::register_tool_commands(app, &exit_code);
-#ifdef ALLMA_HAVE_LAMBDA_COMMAND
   allma::cli::register_lambda_command(app);
-#endif
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own non-zero status, already reported
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    int code = app.exit(e);  // prints usage problems, or --help and --version
     return code == 0 ? 0 : allma::cli::kExitBadInput;
   }
   return exit_code;
