@@ -1,6 +1,7 @@
 #include "flow/flow_validator.h"
 
 #include "flow/checker.h"
+#include "flow/paths.h"
 
 namespace allma::flow {
 
@@ -33,6 +34,32 @@ void check_step_references(const Flow& flow, const Step& step, const std::string
                   "fallback step");
 }
 
+// onCompletionActions (reference §12.3): checked with the reference's path rules so a flow the
+// reference rejects is rejected here too.
+// TODO: onCompletionActions are validated but never run. Flows relying on them get no
+// completion callbacks. Run them in the engine's finalisation (async invoke, HTTP call, log).
+void check_completion_actions(Checker& c, const Obj& o) {
+  const boost::json::array* actions = c.array(o, "onCompletionActions", "");
+  if (actions == nullptr) return;
+  for (std::size_t i = 0; i < actions->size(); ++i) {
+    std::string at = pointer_append("/onCompletionActions", std::to_string(i));
+    const Obj* action = (*actions)[i].if_object();
+    if (action == nullptr) {
+      c.error(at, "must be an object, not " + std::string(internal::type_word((*actions)[i])));
+      continue;
+    }
+    if (const boost::json::value* cond = action->if_contains("condition")) {
+      (void)internal::parse_condition(c, *cond, pointer_append(at, "condition"));
+    }
+    if (const Obj* payload = c.object(*action, "payloadTemplate", at)) {
+      for (const auto& member : *payload) {
+        (void)internal::parse_source(
+            c, member.value(), pointer_append(pointer_append(at, "payloadTemplate"), member.key()));
+      }
+    }
+  }
+}
+
 void read_flow_fields(Checker& c, const Obj& o, bool require_timestamps, Flow& flow) {
   flow.id = c.string(o, "id", "", true, true).value_or("");
   if (o.contains("version")) {
@@ -54,7 +81,7 @@ void read_flow_fields(Checker& c, const Obj& o, bool require_timestamps, Flow& f
     }
   }
   (void)c.object(o, "defaultStepConfig", "", true);
-  (void)c.array(o, "onCompletionActions", "");
+  check_completion_actions(c, o);
   for (std::string_view stamp : {"createdAt", "updatedAt"}) {
     (void)c.string(o, stamp, "", require_timestamps, require_timestamps);
   }

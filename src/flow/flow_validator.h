@@ -33,7 +33,8 @@ namespace allma::flow {
 // position is in the message). inputMappings and literals keys are set_dot paths without
 // empty segments or indices over 1,000,000. Transition
 // conditions start with `$` too (the reference's rule) and are checked with
-// json::check_condition. onCompletionActions are kept but not checked (the engine runs none).
+// json::check_condition. onCompletionActions entries are objects whose `condition` follows the
+// same rule and whose `payloadTemplate` values are paths (the engine does not run them yet).
 //
 // CUSTOM_LAMBDA_INVOKE: `lambdaFunctionArnTemplate` non-empty string that parses as a
 // template; `payloadTemplate` object of strings; `customConfig` object with optional boolean

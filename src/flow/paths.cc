@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "flow/flow_validator.h"
+#include "json/condition.h"
 
 namespace allma::flow::internal {
 
@@ -81,6 +82,24 @@ std::optional<SourcePath> parse_source(Checker& c, const boost::json::value& v,
   }
   source.path = std::move(parsed).value();
   return source;
+}
+
+std::optional<std::string> parse_condition(Checker& c, const boost::json::value& v,
+                                           std::string_view pointer) {
+  if (!v.is_string() || v.get_string().empty()) {
+    c.error(pointer, "must be a non-empty condition string");
+    return std::nullopt;
+  }
+  std::string_view text = v.get_string();
+  if (!is_path_literal(text)) {
+    c.error(pointer, "condition " + quoted(text) + " must start with \"$.\" (a path)");
+    return std::nullopt;
+  }
+  if (Status s = json::check_condition(text); !s.ok()) {
+    c.error(pointer, "condition: " + s.error().message);
+    return std::nullopt;
+  }
+  return std::string(text);
 }
 
 std::optional<json::TargetPath> parse_target(Checker& c, std::string_view text,

@@ -16,6 +16,11 @@ namespace allma::flow::internal {
 std::optional<SourcePath> parse_source(Checker& c, const boost::json::value& v,
                                        std::string_view pointer);
 
+// Checks a transition or completion-action condition (at `pointer`): a non-empty string that
+// starts with `$` (the reference's path rule, D2) and passes json::check_condition.
+std::optional<std::string> parse_condition(Checker& c, const boost::json::value& v,
+                                           std::string_view pointer);
+
 // Checks `text` (an outputMappings key, at `pointer`) and parses it as a context target.
 std::optional<json::TargetPath> parse_target(Checker& c, std::string_view text,
                                              std::string_view pointer);

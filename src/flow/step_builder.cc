@@ -7,7 +7,6 @@
 #include "flow/flow_validator.h"
 #include "flow/paths.h"
 #include "flow/step_parts.h"
-#include "json/condition.h"
 
 namespace allma::flow {
 
@@ -201,15 +200,11 @@ void parse_transitions(Checker& c, const Obj& o, const std::string& ptr, Step& s
         continue;
       }
       Transition tr;
-      auto cond = c.string(*t, "condition", at, true, true);
-      if (cond && !is_path_literal(*cond)) {
-        c.error(pointer_append(at, "condition"),
-                "condition \"" + *cond + "\" must start with \"$.\" (a path)");
-      } else if (cond) {
-        if (Status s = json::check_condition(*cond); !s.ok()) {
-          c.error(pointer_append(at, "condition"), "condition: " + s.error().message);
-        }
-        tr.condition = *cond;
+      if (const boost::json::value* cond = t->if_contains("condition")) {
+        tr.condition =
+            internal::parse_condition(c, *cond, pointer_append(at, "condition")).value_or("");
+      } else {
+        c.required(at, "condition");
       }
       tr.next_step_id = c.string(*t, "nextStepInstanceId", at, true, true).value_or("");
       tr.max_transitions = static_cast<int>(c.integer(*t, "maxTransitions", at, 0).value_or(5));

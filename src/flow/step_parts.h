@@ -1,8 +1,7 @@
 #pragma once
 
-#include <string>
-
 #include <boost/json/object.hpp>
+#include <string>
 
 #include "flow/checker.h"
 #include "flow/flow.h"

@@ -475,6 +475,24 @@ TEST(FlowValidation, UnknownStepDefinitionIsRejected) {
                     "/steps/review/stepDefinitionId", "review", "\"my-def\" is not available"));
 }
 
+TEST(FlowValidation, CompletionActionConditionFollowsThePathRule) {
+  EXPECT_TRUE(rejected_with(
+      [](value& f) {
+        f.as_object()["onCompletionActions"] =
+            boost::json::array{{{"actionType", "LOG_ONLY"}, {"condition", "done"}}};
+      },
+      "/onCompletionActions/0/condition", "", "must start with \"$.\""));
+}
+
+TEST(FlowValidation, CompletionActionPayloadValuesArePaths) {
+  EXPECT_TRUE(rejected_with(
+      [](value& f) {
+        f.as_object()["onCompletionActions"] = boost::json::array{
+            {{"actionType", "LOG_ONLY"}, {"payloadTemplate", {{"id", "$.a"}, {"x", "plain"}}}}};
+      },
+      "/onCompletionActions/0/payloadTemplate/x", "", "must start with \"$.\""));
+}
+
 TEST(FlowValidation, IsPathLiteralFollowsD2) {
   EXPECT_TRUE(is_path_literal("$"));
   EXPECT_TRUE(is_path_literal("$."));
