@@ -22,6 +22,7 @@ namespace {
 constexpr std::string_view kComponent = "lambda";
 constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
 constexpr int kPollMilliseconds = 1000;
+constexpr long kMaxIdleSecondsForReuse = 4;
 
 using Clock = std::chrono::steady_clock;
 
@@ -274,6 +275,9 @@ void LambdaClient::Worker::configure(Call& call) {
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "allma");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  // Reuse only connections idle for less than common server keep-alive timeouts (Node's 5 s),
+  // so libcurl rarely meets one the server already closed (see the TODO in the header).
+  curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN, kMaxIdleSecondsForReuse);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(call.timeout, options_.connect_timeout).count()));

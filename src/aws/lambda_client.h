@@ -67,8 +67,9 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 //
 // TODO: libcurl re-sends a request once, by itself, when a reused keep-alive connection turns
 // out to be closed before any byte of the answer; a function can then run twice for one
-// attempt (it can de-duplicate on the attemptId of the client context). Avoiding it needs
-// CURLOPT_FORBID_REUSE (no connection reuse) or a transport without that retry.
+// attempt (it can de-duplicate on the attemptId of the client context). Connections idle for 4 s
+// or more are not reused, which makes this rare. Avoiding it needs CURLOPT_FORBID_REUSE (no
+// reuse at all) or a transport without that retry.
 //
 // Thread-safe: invoke() from any thread, including from inside a callback. Callbacks run on
 // the client's thread, one at a time, and must not block. The destructor stops the thread
