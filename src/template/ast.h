@@ -4,13 +4,12 @@
 // render.cc. Mirrors the Handlebars 4.7 AST closely enough that whitespace control and helper
 // classification follow the same rules.
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 namespace allma::tmpl::ast {
 
@@ -88,7 +87,7 @@ struct Call {
   std::vector<HashPair> hash;
   CallKind kind = CallKind::kSimple;
   HelperId helper = HelperId::kNone;  // the helper `path` names (only for simple ids)
-  std::string match_key;  // the path as written, compared with a block's `{{/...}}`
+  std::string match_key;              // the path as written, compared with a block's `{{/...}}`
   Loc loc;
 };
 

@@ -24,7 +24,8 @@ bj::value pick_fields(const bj::value& v, const bj::array& fields) {
   if (const bj::object* obj = v.if_object()) return pick(*obj);
   if (const bj::array* arr = v.if_array()) {
     bj::array out;
-    for (const bj::value& e : *arr) out.push_back(e.is_object() ? bj::value(pick(e.get_object())) : e);
+    for (const bj::value& e : *arr)
+      out.push_back(e.is_object() ? bj::value(pick(e.get_object())) : e);
     return out;
   }
   return v;
@@ -79,7 +80,7 @@ bj::object map_one(std::string_view key, const bj::value& spec, const json::Scop
   }
   const bj::value* fmt = mapping->if_contains("formatAs");
   std::string_view format = fmt != nullptr && fmt->is_string() ? std::string_view(fmt->get_string())
-                                                              : std::string_view("RAW");
+                                                               : std::string_view("RAW");
   if (format == "JSON") {
     v = bj::string(json::stringify(v));
   } else if (format == "CUSTOM_STRING" && v.is_array()) {

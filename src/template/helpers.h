@@ -3,10 +3,9 @@
 // The custom helpers of reference §7.2 as pure functions over JS values (internal to
 // allma_template). A nullptr argument is JS undefined (absent, or not passed).
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace allma::tmpl::helpers {
 

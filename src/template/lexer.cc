@@ -24,8 +24,19 @@ std::uint32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& len) {
 
 bool is_js_space_cp(std::uint32_t cp) {
   switch (cp) {
-    case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
-    case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
     case 0xFEFF:
       return true;
     default:
@@ -45,9 +56,33 @@ bool is_id_char(std::string_view s, std::size_t i, std::size_t& len) {
   }
   len = 1;
   switch (c) {
-    case '!': case '"': case '#': case '%': case '&': case '\'': case '(': case ')': case '*':
-    case '+': case ',': case '.': case '/': case ';': case '<': case '=': case '>': case '@':
-    case '[': case '\\': case ']': case '^': case '`': case '{': case '|': case '}': case '~':
+    case '!':
+    case '"':
+    case '#':
+    case '%':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case '.':
+    case '/':
+    case ';':
+    case '<':
+    case '=':
+    case '>':
+    case '@':
+    case '[':
+    case '\\':
+    case ']':
+    case '^':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
       return false;
     default:
       return true;
@@ -387,35 +422,64 @@ std::vector<Token> lex(std::string_view source) { return Lexer(source).run(); }
 
 std::string_view token_name(Tok t) {
   switch (t) {
-    case Tok::kContent: return "content";
-    case Tok::kComment: return "comment";
-    case Tok::kOpen: return "'{{'";
-    case Tok::kOpenUnescaped: return "'{{{'";
-    case Tok::kOpenBlock: return "'{{#'";
-    case Tok::kOpenEndBlock: return "'{{/'";
-    case Tok::kOpenInverse: return "'{{^'";
-    case Tok::kInverse: return "'{{else}}'";
-    case Tok::kOpenInverseChain: return "'{{else'";
-    case Tok::kOpenPartial: return "'{{>'";
-    case Tok::kOpenPartialBlock: return "'{{#>'";
-    case Tok::kOpenRawBlock: return "'{{{{'";
-    case Tok::kClose: return "'}}'";
-    case Tok::kCloseUnescaped: return "'}}}'";
-    case Tok::kOpenSexpr: return "'('";
-    case Tok::kCloseSexpr: return "')'";
-    case Tok::kEquals: return "'='";
-    case Tok::kId: return "ID";
-    case Tok::kSep: return "separator";
-    case Tok::kString: return "STRING";
-    case Tok::kNumber: return "NUMBER";
-    case Tok::kBoolean: return "BOOLEAN";
-    case Tok::kUndefined: return "UNDEFINED";
-    case Tok::kNull: return "NULL";
-    case Tok::kData: return "'@'";
-    case Tok::kOpenBlockParams: return "'as |'";
-    case Tok::kCloseBlockParams: return "'|'";
-    case Tok::kInvalid: return "invalid text";
-    case Tok::kEof: return "end of template";
+    case Tok::kContent:
+      return "content";
+    case Tok::kComment:
+      return "comment";
+    case Tok::kOpen:
+      return "'{{'";
+    case Tok::kOpenUnescaped:
+      return "'{{{'";
+    case Tok::kOpenBlock:
+      return "'{{#'";
+    case Tok::kOpenEndBlock:
+      return "'{{/'";
+    case Tok::kOpenInverse:
+      return "'{{^'";
+    case Tok::kInverse:
+      return "'{{else}}'";
+    case Tok::kOpenInverseChain:
+      return "'{{else'";
+    case Tok::kOpenPartial:
+      return "'{{>'";
+    case Tok::kOpenPartialBlock:
+      return "'{{#>'";
+    case Tok::kOpenRawBlock:
+      return "'{{{{'";
+    case Tok::kClose:
+      return "'}}'";
+    case Tok::kCloseUnescaped:
+      return "'}}}'";
+    case Tok::kOpenSexpr:
+      return "'('";
+    case Tok::kCloseSexpr:
+      return "')'";
+    case Tok::kEquals:
+      return "'='";
+    case Tok::kId:
+      return "ID";
+    case Tok::kSep:
+      return "separator";
+    case Tok::kString:
+      return "STRING";
+    case Tok::kNumber:
+      return "NUMBER";
+    case Tok::kBoolean:
+      return "BOOLEAN";
+    case Tok::kUndefined:
+      return "UNDEFINED";
+    case Tok::kNull:
+      return "NULL";
+    case Tok::kData:
+      return "'@'";
+    case Tok::kOpenBlockParams:
+      return "'as |'";
+    case Tok::kCloseBlockParams:
+      return "'|'";
+    case Tok::kInvalid:
+      return "invalid text";
+    case Tok::kEof:
+      return "end of template";
   }
   return "token";
 }

@@ -11,8 +11,7 @@ namespace allma::tmpl {
 Result<Template> Template::parse(std::string_view source) {
   Template t;
   t.source_ = std::make_shared<const std::string>(source);
-  if (source.find("{{") == std::string_view::npos &&
-      source.find('\0') == std::string_view::npos) {
+  if (source.find("{{") == std::string_view::npos && source.find('\0') == std::string_view::npos) {
     return t;
   }
   auto program = parse_program(source);
@@ -79,8 +78,8 @@ Result<std::optional<bj::value>> render_string(const bj::string& literal,
     text = std::string(v.get_string());
   }
   return make_error(ErrorCode::kInvalidArgument,
-                    "literal '" + std::string(literal.subview(0, std::min<std::size_t>(
-                                                                       literal.size(), 80))) +
+                    "literal '" +
+                        std::string(literal.subview(0, std::min<std::size_t>(literal.size(), 80))) +
                         "' keeps resolving to other paths (a loop?)",
                     "TemplateError");
 }

@@ -21,12 +21,11 @@
 //
 // A Template is immutable after parse(): render() may run concurrently from many threads.
 
+#include <boost/json/value.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "base/result.h"
 #include "json/scope.h"

@@ -4,13 +4,12 @@
 // JSON value, an owned one (helper results, computed members), absent (JS undefined), or the
 // root of a layered scope (which has no single JSON value until materialised).
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <boost/json/value.hpp>
 
 #include "json/scope.h"
 

@@ -2,15 +2,15 @@
 // the reference's unit tests (/work/shared/conformance/allma-unit-cases.jsonl, key conventions
 // in reference §19). ALLMA_CONFORMANCE_CASES overrides the file's location.
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "template/context_mappings.h"
 #include "template/template.h"
@@ -25,8 +25,9 @@ constexpr const char* kCasesFile = "/work/shared/conformance/allma-unit-cases.js
 // Cases that cannot run here, with the reason.
 const std::map<std::string, std::string>& skipped() {
   static const std::map<std::string, std::string> kSkipped = {
-      {"tpl-s3-005", "needs S3 pointer hydration and S3 traffic counting (object storage is "
-                     "hydrated by the engine before rendering, not by this component)"},
+      {"tpl-s3-005",
+       "needs S3 pointer hydration and S3 traffic counting (object storage is "
+       "hydrated by the engine before rendering, not by this component)"},
       {"rnt-001", "the input is JS undefined, which render_nested's const value& cannot be"},
   };
   return kSkipped;
@@ -113,8 +114,8 @@ TEST(TemplateConformance, TemplateContextCases) {
     SCOPED_TRACE(id);
     const bj::object& input = c.at("input").as_object();
     const bj::object& expected = c.at("expected").as_object();
-    ContextMappingResult r = build_context_from_mappings(input.at("mappings"),
-                                                         json::Scope(input.at("context")));
+    ContextMappingResult r =
+        build_context_from_mappings(input.at("mappings"), json::Scope(input.at("context")));
     if (const bj::value* want = expected.if_contains("context")) {
       EXPECT_EQ(bj::value(r.context), *want);
     }

@@ -3,6 +3,9 @@
 // hand-written list of tricky ones are rendered by both engines; outputs must be equal, and an
 // error on one side must be an error on the other. Fails when node or handlebars is missing.
 
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -10,9 +13,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "template/template.h"
 
@@ -42,22 +42,31 @@ class Rng {
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
   bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
   template <typename T, std::size_t N>
-  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+  const T& pick(const T (&items)[N]) {
+    return items[below(N)];
+  }
 
  private:
   std::uint64_t s_;
 };
 
-const char* const kKeys[] = {"a", "b", "name", "items", "o", "n", "flag", "s", "region", "acct", "1"};
+const char* const kKeys[] = {"a",    "b", "name",   "items", "o", "n",
+                             "flag", "s", "region", "acct",  "1"};
 
 bj::value random_value(Rng& r, int depth) {
   switch (r.below(depth > 2 ? 6 : 9)) {
-    case 0: return bj::value(static_cast<std::int64_t>(r.below(21)) - 5);
-    case 1: return bj::value(r.pick({0.5, -1.25, 1e21, 250.75, 3.0, 1e-7}));
-    case 2: return bj::value(r.chance(50));
-    case 3: return nullptr;
-    case 4: return bj::value(r.pick({"", "x", "Ada", "0", "false", "a b", "$.a", "é"}));
-    case 5: return bj::value(r.pick({"us-east-1", "123456789012", "prod", "{{a}}"}));
+    case 0:
+      return bj::value(static_cast<std::int64_t>(r.below(21)) - 5);
+    case 1:
+      return bj::value(r.pick({0.5, -1.25, 1e21, 250.75, 3.0, 1e-7}));
+    case 2:
+      return bj::value(r.chance(50));
+    case 3:
+      return nullptr;
+    case 4:
+      return bj::value(r.pick({"", "x", "Ada", "0", "false", "a b", "$.a", "é"}));
+    case 5:
+      return bj::value(r.pick({"us-east-1", "123456789012", "prod", "{{a}}"}));
     case 6: {
       bj::array arr;
       for (std::size_t i = r.below(4); i > 0; --i) arr.push_back(random_value(r, depth + 1));
@@ -74,24 +83,59 @@ bj::value random_value(Rng& r, int depth) {
 }
 
 std::string random_path(Rng& r) {
-  static const char* const kPaths[] = {
-      "a",      "b",        "name",     "items",       "o",          "n",       "flag",
-      "s",      "o.a",      "o.b.a",    "items.[0]",   "items.[1].a", "items.length",
-      "this",   ".",        "this.a",   "../a",        "../../b",    "@index",  "@key",
-      "@first", "@last",    "@root.a",  "@root.o.n",   "s.length",   "[a]",     "o/a",
-      "@../index", "region", "acct", "v",     "k",       "v.a",     "[1]",     "o.[1]",
-      "items.[0].[1]", "@root.[1]"};
+  static const char* const kPaths[] = {"a",
+                                       "b",
+                                       "name",
+                                       "items",
+                                       "o",
+                                       "n",
+                                       "flag",
+                                       "s",
+                                       "o.a",
+                                       "o.b.a",
+                                       "items.[0]",
+                                       "items.[1].a",
+                                       "items.length",
+                                       "this",
+                                       ".",
+                                       "this.a",
+                                       "../a",
+                                       "../../b",
+                                       "@index",
+                                       "@key",
+                                       "@first",
+                                       "@last",
+                                       "@root.a",
+                                       "@root.o.n",
+                                       "s.length",
+                                       "[a]",
+                                       "o/a",
+                                       "@../index",
+                                       "region",
+                                       "acct",
+                                       "v",
+                                       "k",
+                                       "v.a",
+                                       "[1]",
+                                       "o.[1]",
+                                       "items.[0].[1]",
+                                       "@root.[1]"};
   return r.pick(kPaths);
 }
 
 std::string random_param(Rng& r) {
   switch (r.below(6)) {
-    case 0: return r.pick({"\"x\"", "'Ada'", "\"\"", "\"0\""});
-    case 1: return r.pick({"0", "1", "-2", "1.5", "10"});
-    case 2: return r.pick({"true", "false", "null", "undefined"});
-    case 3: return "(" + std::string(r.pick({"eq", "neq", "gt", "lt", "default"})) + " " +
-                   random_path(r) + " " + random_path(r) + ")";
-    default: return random_path(r);
+    case 0:
+      return r.pick({"\"x\"", "'Ada'", "\"\"", "\"0\""});
+    case 1:
+      return r.pick({"0", "1", "-2", "1.5", "10"});
+    case 2:
+      return r.pick({"true", "false", "null", "undefined"});
+    case 3:
+      return "(" + std::string(r.pick({"eq", "neq", "gt", "lt", "default"})) + " " +
+             random_path(r) + " " + random_path(r) + ")";
+    default:
+      return random_path(r);
   }
 }
 
@@ -100,17 +144,35 @@ std::string random_mustache(Rng& r) {
   std::string close = r.chance(15) ? "~}}" : "}}";
   std::string body;
   switch (r.below(12)) {
-    case 10: body = "log " + random_param(r); break;
-    case 11: body = "json " + random_path(r); break;
-    case 0: body = "json " + random_param(r); break;
-    case 1: body = std::string(r.pick({"eq", "neq", "gt", "lt"})) + " " + random_param(r) + " " +
-                   random_param(r); break;
-    case 2: body = "default " + random_path(r) + " " + random_param(r); break;
-    case 3: body = "base64 " + random_param(r); break;
-    case 4: body = "slice " + random_path(r) + " " + random_param(r) +
-                   (r.chance(50) ? " " + random_param(r) : ""); break;
-    case 5: body = "lookup " + random_path(r) + " " + random_param(r); break;
-    default: body = random_path(r); break;
+    case 10:
+      body = "log " + random_param(r);
+      break;
+    case 11:
+      body = "json " + random_path(r);
+      break;
+    case 0:
+      body = "json " + random_param(r);
+      break;
+    case 1:
+      body = std::string(r.pick({"eq", "neq", "gt", "lt"})) + " " + random_param(r) + " " +
+             random_param(r);
+      break;
+    case 2:
+      body = "default " + random_path(r) + " " + random_param(r);
+      break;
+    case 3:
+      body = "base64 " + random_param(r);
+      break;
+    case 4:
+      body = "slice " + random_path(r) + " " + random_param(r) +
+             (r.chance(50) ? " " + random_param(r) : "");
+      break;
+    case 5:
+      body = "lookup " + random_path(r) + " " + random_param(r);
+      break;
+    default:
+      body = random_path(r);
+      break;
   }
   if (r.chance(8)) return "{{{" + body + "}}}";
   return open + body + close;
@@ -123,9 +185,9 @@ std::string random_text(Rng& r) {
 std::string random_template(Rng& r, int depth);
 
 std::string random_block(Rng& r, int depth) {
-  static const char* const kBlocks[] = {"if",   "unless", "each", "with", "each",
-                                        "if",   "#a",     "#o",   "#items", "^flag",
-                                        "#s",   "^a",     "with_json_path"};
+  static const char* const kBlocks[] = {
+      "if",     "unless", "each", "with", "each",          "if", "#a", "#o",
+      "#items", "^flag",  "#s",   "^a",   "with_json_path"};
   std::string helper = r.pick(kBlocks);
   std::string arg = r.chance(20) ? random_param(r) : random_path(r);
   std::string params;
@@ -232,10 +294,10 @@ std::vector<Case> tricky_cases() {
 
 // Damages a template the ways people do: cut short, stray or unknown tags.
 std::string mutate(Rng& r, std::string t) {
-  static const char* const kJunk[] = {"{{",        "}}",          "{{/if}}",    "{{foo x}}",
-                                      "{{a.1}}",   "{{#if}}",     "{{else}}",   "{{#each a b}}",
-                                      "{{#with}}", "{{a/../b}}",  "{{!-- x",    "{{x y=}}",
-                                      "{{(a)}}",   "{{#if a}}",   "{{^}}",      "{{lookup}}"};
+  static const char* const kJunk[] = {"{{",        "}}",         "{{/if}}",  "{{foo x}}",
+                                      "{{a.1}}",   "{{#if}}",    "{{else}}", "{{#each a b}}",
+                                      "{{#with}}", "{{a/../b}}", "{{!-- x",  "{{x y=}}",
+                                      "{{(a)}}",   "{{#if a}}",  "{{^}}",    "{{lookup}}"};
   if (r.chance(50) && !t.empty()) {
     t.resize(r.below(t.size()));
   }
@@ -275,8 +337,8 @@ std::vector<Reply> run_oracle(const std::vector<Case>& cases, std::string& probl
       in << bj::serialize(bj::object{{"template", c.tmpl}, {"context", c.context}}) << "\n";
     }
   }
-  std::string cmd = "node '" + kOracle + "' '" + kModules + "' < '" + in_path + "' > '" +
-                    out_path + "'";
+  std::string cmd =
+      "node '" + kOracle + "' '" + kModules + "' < '" + in_path + "' > '" + out_path + "'";
   if (int rc = std::system(cmd.c_str()); rc != 0) {
     problem = "oracle failed (rc " + std::to_string(rc) + "): " + cmd;
     return {};
@@ -323,9 +385,9 @@ TEST(TemplateDifferential, SameOutputsAndErrorsAsHandlebars) {
     bool same = got.ok == expected[i].ok && (!got.ok || got.text == expected[i].text);
     if (!same && ++mismatches <= 15) {
       ADD_FAILURE() << "case " << i << "\n template: " << bj::serialize(bj::value(cases[i].tmpl))
-                    << "\n context:  " << bj::serialize(cases[i].context)
-                    << "\n handlebars " << (expected[i].ok ? "output: " : "error: ")
-                    << bj::serialize(bj::value(expected[i].text)) << "\n allma " 
+                    << "\n context:  " << bj::serialize(cases[i].context) << "\n handlebars "
+                    << (expected[i].ok ? "output: " : "error: ")
+                    << bj::serialize(bj::value(expected[i].text)) << "\n allma "
                     << (got.ok ? "output: " : "error: ") << bj::serialize(bj::value(got.text));
     }
   }

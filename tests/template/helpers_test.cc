@@ -48,8 +48,7 @@ TEST(HelperNeq, StrictInequality) {
 }
 
 TEST(HelperGt, JavaScriptCoercion) {
-  EXPECT_EQ(render(R"({{gt 10 "5"}} {{gt "10" "5"}} {{gt n 5}})", R"({"n":9})"),
-            "true false true");
+  EXPECT_EQ(render(R"({{gt 10 "5"}} {{gt "10" "5"}} {{gt n 5}})", R"({"n":9})"), "true false true");
 }
 
 TEST(HelperLt, NumbersAndMissing) {

@@ -1,7 +1,8 @@
 // render_nested (reference §7.3).
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 #include "template/template.h"
 
@@ -62,7 +63,8 @@ TEST(RenderNested, FailingResolutionKeepsTheString) {
 }
 
 TEST(RenderNested, NonStringsPassThrough) {
-  EXPECT_EQ(nested(R"({"n":7,"b":false,"z":null})", "{}"), bj::parse(R"({"n":7,"b":false,"z":null})"));
+  EXPECT_EQ(nested(R"({"n":7,"b":false,"z":null})", "{}"),
+            bj::parse(R"({"n":7,"b":false,"z":null})"));
 }
 
 TEST(RenderNested, PathLoopIsAnError) {

@@ -1,10 +1,12 @@
 // Unit tests of the Handlebars-compatible renderer: syntax, lookups, built-in block helpers,
 // errors. Expected values are Handlebars 4.7.9's (checked with tests/template/hbs_oracle.js).
 
-#include <boost/json.hpp>
+#include "template/template.h"
+
 #include <gtest/gtest.h>
 
-#include "template/template.h"
+#include <boost/json.hpp>
+
 #include "template_test_util.h"
 
 namespace allma::tmpl {
@@ -33,8 +35,7 @@ TEST(TemplateLookup, SegmentLiteralIndexesArrays) {
 }
 
 TEST(TemplateLookup, ArrayAndStringLength) {
-  EXPECT_EQ(render("{{a.length}} {{s.length}} {{s.[1]}}", R"({"a":[1,2,3],"s":"hé!"})"),
-            "3 3 é");
+  EXPECT_EQ(render("{{a.length}} {{s.length}} {{s.[1]}}", R"({"a":[1,2,3],"s":"hé!"})"), "3 3 é");
 }
 
 TEST(TemplateLookup, NumericPathSegmentIsAParseError) {
@@ -59,15 +60,15 @@ TEST(TemplateLookup, RenderedTextIsNotRenderedAgain) {
 }
 
 TEST(TemplateLookup, ParentContextWithDotDot) {
-  EXPECT_EQ(render("{{#each items}}{{../prefix}}{{this}} {{/each}}",
-                   R"({"prefix":"#","items":[1,2]})"),
-            "#1 #2 ");
+  EXPECT_EQ(
+      render("{{#each items}}{{../prefix}}{{this}} {{/each}}", R"({"prefix":"#","items":[1,2]})"),
+      "#1 #2 ");
 }
 
 TEST(TemplateLookup, IfDoesNotAddAParentLevel) {
-  EXPECT_EQ(render("{{#with a}}{{#if ok}}{{../top}}{{/if}}{{/with}}",
-                   R"({"top":"T","a":{"ok":true}})"),
-            "T");
+  EXPECT_EQ(
+      render("{{#with a}}{{#if ok}}{{../top}}{{/if}}{{/with}}", R"({"top":"T","a":{"ok":true}})"),
+      "T");
 }
 
 TEST(TemplateLookup, RootData) {
@@ -95,9 +96,9 @@ TEST(TemplateLookup, EachOverLayeredRootMaterialisesIt) {
 }
 
 TEST(TemplateEach, ArrayWithDataVariables) {
-  EXPECT_EQ(render("{{#each a}}{{@index}},{{@key}},{{@first}},{{@last}} {{/each}}",
-                   R"({"a":["x","y"]})"),
-            "0,0,true,false 1,1,false,true ");
+  EXPECT_EQ(
+      render("{{#each a}}{{@index}},{{@key}},{{@first}},{{@last}} {{/each}}", R"({"a":["x","y"]})"),
+      "0,0,true,false 1,1,false,true ");
 }
 
 TEST(TemplateValues, AdjacentNumbersAddUpAsInHandlebars) {
@@ -131,8 +132,7 @@ TEST(TemplateEach, EmptyOrNonIterableTakesElse) {
 }
 
 TEST(TemplateEach, BlockParams) {
-  EXPECT_EQ(render("{{#each a as |v k|}}{{k}}={{v.n}} {{/each}}",
-                   R"({"a":[{"n":"p"},{"n":"q"}]})"),
+  EXPECT_EQ(render("{{#each a as |v k|}}{{k}}={{v.n}} {{/each}}", R"({"a":[{"n":"p"},{"n":"q"}]})"),
             "0=p 1=q ");
 }
 
@@ -236,8 +236,7 @@ TEST(TemplateErrors, IfNeedsExactlyOneArgument) {
 }
 
 TEST(TemplateErrors, EachNeedsAnIterator) {
-  EXPECT_NE(render("{{#each}}x{{/each}}").find("Must pass iterator to #each"),
-            std::string::npos);
+  EXPECT_NE(render("{{#each}}x{{/each}}").find("Must pass iterator to #each"), std::string::npos);
 }
 
 TEST(TemplateErrors, InvalidPath) {
@@ -268,8 +267,9 @@ TEST(TemplateApi, ErrorsAreTemplateErrors) {
 }
 
 TEST(TemplateApi, ParsedOnceRenderedManyTimes) {
-  auto t = Template::parse("arn:aws:lambda:{{region}}:{{acct}}:function:calc-"
-                           "{{flow_variables.stage}}");
+  auto t = Template::parse(
+      "arn:aws:lambda:{{region}}:{{acct}}:function:calc-"
+      "{{flow_variables.stage}}");
   ASSERT_TRUE(t.ok());
   boost::json::value a = boost::json::parse(
       R"({"region":"eu-west-1","acct":"123","flow_variables":{"stage":"prod"}})");

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-#include <string_view>
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+#include <string>
+#include <string_view>
 
 #include "template/template.h"
 
