@@ -34,6 +34,8 @@ namespace {
 constexpr std::string_view kRicRelative = "tools/node/node_modules/.bin/aws-lambda-ric";
 constexpr std::size_t kMaxClientContextBytes = 3583;
 constexpr auto kStopGrace = std::chrono::seconds(2);
+// Long enough for SIGKILL to land; not for init to reap orphaned zombies, which can be slow.
+constexpr auto kGroupGoneWait = std::chrono::milliseconds(100);
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -351,6 +353,14 @@ void FunctionHost::Impl::stop() {
   for (pid_t pid : pids) {
     signal_group(pid, SIGKILL);
     reap(pid);
+  }
+  // SIGKILL takes effect asynchronously: wait, briefly, until each group is empty. Members
+  // orphaned by the SIGKILL stay as zombies until init reaps them; that wait is bounded.
+  const auto gone_deadline = std::chrono::steady_clock::now() + kGroupGoneWait;
+  for (pid_t pid : pids) {
+    while (group_exists(pid) && std::chrono::steady_clock::now() < gone_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
   }
   pools.clear();
   server.reset();

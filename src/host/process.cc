@@ -174,6 +174,8 @@ void signal_group(pid_t pid, int sig) {
   if (kill(-pid, sig) != 0) kill(pid, sig);
 }
 
+bool group_exists(pid_t pgid) { return pgid > 0 && kill(-pgid, 0) == 0; }
+
 bool has_exited(pid_t pid) {
   siginfo_t info{};
   if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {

@@ -40,6 +40,9 @@ Result<ChildProcess> spawn_process(const SpawnSpec& spec);
 // Sends `sig` to the whole process group led by `pid`. Safe while the leader is unreaped.
 void signal_group(pid_t pid, int sig);
 
+// True while the process group `pgid` has a member (zombies included).
+bool group_exists(pid_t pgid);
+
 // True when `pid` has exited (it is not reaped).
 bool has_exited(pid_t pid);
 
