@@ -1,0 +1,274 @@
+// JSONPath evaluation against npm jsonpath-plus (issue 5), and the JSON hot paths the engine
+// runs for every step: conditions, target-path writes, parse and stringify.
+//
+// The documents are generated here from a fixed seed and, with --inputs_dir=DIR, also written
+// to DIR (doc-1kb.json, doc-100kb.json, doc-10mb.json and jsonpath-cases.json, which lists every
+// JSONPath scenario) so that bench/peers/jsonpath_peer.js measures the very same inputs.
+// --inputs_only writes them and exits. Every other flag goes to Google Benchmark.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "json/condition.h"
+#include "json/jsonpath.h"
+#include "json/parse.h"
+#include "json/scope.h"
+#include "json/stringify.h"
+#include "json/target_path.h"
+
+namespace {
+
+using namespace allma;
+
+struct DocSize {
+  const char* label;
+  std::size_t bytes;
+};
+constexpr DocSize kSizes[] = {{"1kb", 1u << 10}, {"100kb", 100u << 10}, {"10mb", 10u << 20}};
+
+struct PathCase {
+  const char* label;
+  const char* path;
+};
+constexpr PathCase kPaths[] = {
+    {"plain", "$.store.book[3].title"},
+    {"filter", "$.store.book[?(@.price > 10 && @.category == 'fiction')]"},
+    {"descendant", "$..author"},
+};
+
+// A bookstore of `bytes` (within one book) of compact JSON. Raw mt19937 output only, so the
+// document is the same with every standard library.
+boost::json::value make_document(std::size_t bytes, std::uint32_t seed) {
+  static constexpr const char* kCategories[] = {"fiction", "reference", "poetry", "science"};
+  std::mt19937 rng(seed);
+  boost::json::array books;
+  boost::json::object store{{"bicycle", {{"color", "red"}, {"price", 19.95}}}};
+  boost::json::object doc{{"meta", {{"generator", "allma_json_bench"}, {"seed", seed}}}};
+  std::size_t size = boost::json::serialize(doc).size() + 40;
+  for (std::uint32_t i = 0; size < bytes || books.size() < 5; ++i) {
+    boost::json::array reviews;
+    for (std::uint32_t r = 0, n = rng() % 3; r < n; ++r) {
+      reviews.push_back({{"author", "Reviewer " + std::to_string(rng() % 500)},
+                         {"stars", static_cast<int>(rng() % 5) + 1}});
+    }
+    boost::json::object book{
+        {"category", kCategories[rng() % 4]},
+        {"author", "Author " + std::to_string(rng() % 1000)},
+        {"title", "Title of book " + std::to_string(i)},
+        {"price", static_cast<double>(rng() % 4000 + 100) / 100.0},
+        {"isbn", "0-" + std::to_string(100000 + rng() % 900000)},
+        {"tags", {"t" + std::to_string(rng() % 20), "t" + std::to_string(rng() % 20)}},
+        {"reviews", std::move(reviews)}};
+    size += boost::json::serialize(book).size() + 1;
+    books.push_back(std::move(book));
+  }
+  store["book"] = std::move(books);
+  doc["store"] = std::move(store);
+  return doc;
+}
+
+struct Inputs {
+  std::vector<boost::json::value> docs;  // one per kSizes entry
+  std::vector<std::string> texts;        // their serialisations
+};
+
+const Inputs& inputs() {
+  static const Inputs in = [] {
+    Inputs r;
+    for (std::size_t k = 0; k < std::size(kSizes); ++k) {
+      r.docs.push_back(make_document(kSizes[k].bytes, 20240501u + static_cast<unsigned>(k)));
+      r.texts.push_back(boost::json::serialize(r.docs.back()));
+    }
+    return r;
+  }();
+  return in;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::cerr << "cannot write " << path << "\n";
+  return static_cast<bool>(out);
+}
+
+// The documents and the scenario list the Node peer reads (file names relative to `dir`).
+bool write_inputs(const std::string& dir) {
+  const Inputs& in = inputs();
+  boost::json::array cases;
+  for (std::size_t k = 0; k < std::size(kSizes); ++k) {
+    const std::string file = std::string("doc-") + kSizes[k].label + ".json";
+    if (!write_file(dir + "/" + file, in.texts[k])) return false;
+    for (const PathCase& p : kPaths) {
+      cases.push_back({{"name", std::string("jsonpath/") + p.label + "/" + kSizes[k].label},
+                       {"doc", file},
+                       {"path", p.path}});
+    }
+  }
+  boost::json::object list{{"jsonpath", std::move(cases)},
+                           {"parse", {{"name", "json/parse/100kb"}, {"doc", "doc-100kb.json"}}},
+                           {"stringify",
+                            {{"name", "json/stringify/100kb"}, {"doc", "doc-100kb.json"}}}};
+  return write_file(dir + "/jsonpath-cases.json", boost::json::serialize(list));
+}
+
+// Evaluation only: the path is parsed once; select() returns pointers into the document, as
+// jsonpath-plus returns references to its nodes.
+void bm_select(benchmark::State& state, std::size_t size_index, const char* path_text) {
+  const boost::json::value& doc = inputs().docs[size_index];
+  Result<json::JsonPath> path = json::JsonPath::parse(path_text);
+  if (!path.ok()) {
+    state.SkipWithError("path does not parse");
+    return;
+  }
+  const json::Scope scope(doc);
+  std::size_t matches = 0;
+  for (auto _ : state) {
+    boost::json::value scratch;
+    std::vector<const boost::json::value*> hits = json::select(*path, scope, scratch);
+    matches = hits.size();
+    benchmark::DoNotOptimize(hits.data());
+  }
+  state.counters["matches"] = static_cast<double>(matches);
+}
+
+// resolve(): the same, plus copying the matches out, as mappings do.
+void bm_resolve(benchmark::State& state, std::size_t size_index, const char* path_text) {
+  const boost::json::value& doc = inputs().docs[size_index];
+  Result<json::JsonPath> path = json::JsonPath::parse(path_text);
+  if (!path.ok()) {
+    state.SkipWithError("path does not parse");
+    return;
+  }
+  const json::Scope scope(doc);
+  for (auto _ : state) {
+    std::optional<boost::json::value> v = json::resolve(*path, scope);
+    benchmark::DoNotOptimize(v);
+  }
+}
+
+// A step context of the engine's shape, for the hot-path micro-benchmarks.
+boost::json::value step_context() {
+  return boost::json::parse(R"({
+    "flowExecutionId": "e-1", "orderId": "o-42",
+    "customer": {"name": "Jane", "tier": "gold", "age": 41},
+    "flow_variables": {"stage": "prod", "region": "eu-west-1"},
+    "steps_output": {"calc": {"premium": 142.5, "riskLevel": "LOW", "items": [1, 2, 3]}}})");
+}
+
+void BM_ConditionCompare(benchmark::State& state) {
+  const boost::json::value ctx = step_context();
+  const json::Scope scope(ctx);
+  const char* condition =
+      "$.steps_output.calc.premium > 100 && $.flow_variables.stage == 'prod'";
+  for (auto _ : state) {
+    Result<bool> r = json::evaluate_condition(condition, scope);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+void BM_ConditionTruthy(benchmark::State& state) {
+  const boost::json::value ctx = step_context();
+  const json::Scope scope(ctx);
+  for (auto _ : state) {
+    Result<bool> r = json::evaluate_condition("$.steps_output.calc.items", scope);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+// A pre-parsed output-mapping target replacing a member three levels down.
+void BM_TargetPathWrite(benchmark::State& state) {
+  boost::json::value ctx = step_context();
+  Result<json::TargetPath> target = json::TargetPath::parse("$.steps_output.calc.premium");
+  if (!target.ok()) {
+    state.SkipWithError("target does not parse");
+    return;
+  }
+  for (auto _ : state) {
+    Status s = target->write(ctx, boost::json::value(99.5));
+    benchmark::DoNotOptimize(s);
+  }
+}
+
+// An input-mapping target with an array index (DESIGN.md D7), into a fresh step input.
+void BM_SetDotFresh(benchmark::State& state) {
+  for (auto _ : state) {
+    boost::json::value input;
+    Status s = json::set_dot(input, "order.items[2].sku", boost::json::value("A-1"));
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(input);
+  }
+}
+
+void BM_Parse100kb(benchmark::State& state) {
+  const std::string& text = inputs().texts[1];
+  for (auto _ : state) {
+    Result<boost::json::value> v = json::parse(text);
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
+void BM_Stringify100kb(benchmark::State& state) {
+  const boost::json::value& doc = inputs().docs[1];
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string s = json::stringify(doc);
+    bytes = s.size();
+    benchmark::DoNotOptimize(s.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+
+void register_benchmarks() {
+  for (std::size_t k = 0; k < std::size(kSizes); ++k) {
+    for (const PathCase& p : kPaths) {
+      const std::string suffix = std::string(p.label) + "/" + kSizes[k].label;
+      benchmark::RegisterBenchmark(("jsonpath/" + suffix).c_str(), bm_select, k, p.path);
+      benchmark::RegisterBenchmark(("jsonpath_resolve/" + suffix).c_str(), bm_resolve, k,
+                                   p.path);
+    }
+  }
+  benchmark::RegisterBenchmark("condition/compare", BM_ConditionCompare);
+  benchmark::RegisterBenchmark("condition/truthy", BM_ConditionTruthy);
+  benchmark::RegisterBenchmark("target_path/write", BM_TargetPathWrite);
+  benchmark::RegisterBenchmark("target_path/set_dot_fresh", BM_SetDotFresh);
+  benchmark::RegisterBenchmark("json/parse/100kb", BM_Parse100kb);
+  benchmark::RegisterBenchmark("json/stringify/100kb", BM_Stringify100kb);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> rest;
+  std::string inputs_dir;
+  bool inputs_only = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg.starts_with("--inputs_dir=")) {
+      inputs_dir = std::string(arg.substr(13));
+    } else if (arg == "--inputs_only") {
+      inputs_only = true;
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!inputs_dir.empty() && !write_inputs(inputs_dir)) return 2;
+  if (inputs_only) return 0;
+  int rest_argc = static_cast<int>(rest.size());
+  register_benchmarks();
+  benchmark::Initialize(&rest_argc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
