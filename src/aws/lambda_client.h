@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "aws/credentials.h"
 #include "base/result.h"
@@ -41,7 +42,7 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 // and the size, then queues the call; a background thread it owns drives every call through
 // one libcurl multi handle, so many calls are in flight without a thread each and connections
 // are reused. A call is signed (SigV4) when it is handed to libcurl, so time spent waiting for
-// a free connection never ages its signature. The client never retries.
+// a free connection never ages its signature. The client never retries (but see the TODO).
 //
 // Request: POST <endpoint>/2015-03-31/functions/<name, percent-encoded>/invocations, with the
 // qualifier (from the name or the request; they must agree) as ?Qualifier=, and the headers
@@ -74,7 +75,8 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 // Thread-safe: invoke() from any thread, including from inside a callback. Callbacks run on
 // the client's thread, one at a time, and must not block. The destructor stops the thread
 // after completing every pending call with the shutdown error; it must not be called from a
-// callback. Logs one debug line per request (method, host, path, status, sizes, latency),
+// callback. An invoke() racing with the destructor after the thread ended completes at once on
+// the caller's thread with the shutdown error. Logs one debug line per request (method, host, path, status, sizes, latency),
 // never bodies, query strings, headers or keys.
 class LambdaClient final : public engine::FunctionInvoker {
  public:
