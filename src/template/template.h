@@ -15,6 +15,14 @@
 // Values print as JavaScript's String() does: objects "[object Object]", arrays comma-joined,
 // numbers per JS, null and absent "".
 //
+// Handlebars quirks kept on purpose (checked against npm handlebars 4.7.9):
+// - the pieces of a block body are joined with JS `+`, so adjacent numbers and booleans add up
+//   until text joins in: `{{a}}{{b}}` with a=1, b=2 renders "3", `x{{a}}{{b}}` renders "x12";
+// - `@data` paths stop at any falsy value (`{{@root.o.n}}` with o=false renders "false"), while
+//   context paths stop only at null/absent;
+// - helpers called with a null context see `{}` as `this` (Handlebars' nullContext);
+// - `{{#each}}` over objects and the `json` helper list array-index keys ("1", "2") first.
+//
 // Not supported (parse errors): partials, decorators, raw blocks `{{{{x}}}}`. Like Handlebars,
 // `{{arr.1}}` is a parse error (write `{{arr.[1]}}`), and calling an unknown helper with
 // params (`{{foo bar}}`) fails with `Missing helper: "foo"`.

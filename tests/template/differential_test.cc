@@ -179,7 +179,8 @@ std::string random_mustache(Rng& r) {
 }
 
 std::string random_text(Rng& r) {
-  return r.pick({"x", " ", "\n", "  \n", "-", ":", "a b", "\n  ", "|", "\r\n", "\t"});
+  return r.pick({"x", " ", "\n", "  \n", "-", ":", "a b", "\n  ", "|", "\r\n", "\t",
+                 "\xC2\xA0", "\xE2\x80\xA8", " \xC2\xA0\n", "\\", "}", "{", "é\n"});
 }
 
 std::string random_template(Rng& r, int depth);

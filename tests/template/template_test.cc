@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <vector>
+
 #include <boost/json.hpp>
 
 #include "template_test_util.h"
@@ -276,6 +282,56 @@ TEST(TemplateApi, ParsedOnceRenderedManyTimes) {
   boost::json::value b = boost::json::parse(R"({"region":"us-east-1","acct":"9"})");
   EXPECT_EQ(*t->render(json::Scope(a)), "arn:aws:lambda:eu-west-1:123:function:calc-prod");
   EXPECT_EQ(*t->render(json::Scope(b)), "arn:aws:lambda:us-east-1:9:function:calc-");
+}
+
+}  // namespace
+}  // namespace allma::tmpl
+
+namespace allma::tmpl {
+namespace {
+
+TEST(TemplateApi, RendersConcurrentlyFromManyThreads) {
+  auto t = Template::parse("{{#each items}}{{@index}}={{this.v}}{{#if @last}}.{{/if}}{{/each}}");
+  ASSERT_TRUE(t.ok());
+  boost::json::value ctx = boost::json::parse(R"({"items":[{"v":"a"},{"v":"b"},{"v":"c"}]})");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 2000; ++k) {
+        auto out = t->render(json::Scope(ctx));
+        if (!out.ok() || *out != "0=a1=b2=c.") ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(TemplateRobustness, ArbitraryBytesNeverCrashAndErrorsNamePositions) {
+  static const char* const kPieces[] = {"{{", "}}", "{{{", "}}}", "{{#if a}}", "{{/if}}",
+                                        "{{else}}", "{{!--", "--}}", "\\", "\0", "\xff",
+                                        "\xe2\x80", "a", "(", ")", "[", "]", "\"", "'", "~",
+                                        "@", "../", ".", "|", "as |x|", "=", " ", "\n"};
+  std::uint64_t s = 42;
+  boost::json::value ctx = boost::json::parse(R"({"a":[1,{"b":null}],"x":"y"})");
+  for (int i = 0; i < 20000; ++i) {
+    std::string src;
+    for (int n = 0; n < 12; ++n) {
+      s = s * 6364136223846793005ull + 1442695040888963407ull;
+      const char* piece = kPieces[(s >> 33) % std::size(kPieces)];
+      src.append(piece, *piece == '\0' ? 1 : std::strlen(piece));
+    }
+    auto t = Template::parse(src);
+    if (!t.ok()) {
+      ASSERT_EQ(t.error().message.rfind("line ", 0), 0u) << t.error().message;
+      continue;
+    }
+    auto out = t->render(json::Scope(ctx));
+    if (!out.ok()) {
+      ASSERT_EQ(out.error().name, "TemplateError");
+    }
+  }
 }
 
 }  // namespace
