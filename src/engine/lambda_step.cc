@@ -128,12 +128,15 @@ Result<boost::json::value> classify_response(const PreparedInvoke& invoke,
 }
 
 Status check_required_fields(const flow::Step& step, const boost::json::value& output) {
-  for (const std::string& path : step.required_fields) {
-    Result<std::optional<boost::json::value>> found = json::resolve(path, json::Scope(output));
+  json::Scope scope(output);
+  for (const flow::SourcePath& source : step.required_field_paths) {
+    Result<std::optional<boost::json::value>> found =
+        source.path ? Result<std::optional<boost::json::value>>(json::resolve(*source.path, scope))
+                    : json::resolve(source.text, scope);
     bool missing = !found.ok() || !found->has_value() || (*found)->is_null();
     if (missing) {
       return make_error(ErrorCode::kContentError,
-                        "Required output field validation failed. Path '" + path +
+                        "Required output field validation failed. Path '" + source.text +
                             "' was missing or null/undefined in the step output.",
                         "ContentError");
     }
