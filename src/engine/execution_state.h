@@ -8,6 +8,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <mutex>
 #include <random>
 
 #include "base/log.h"
@@ -51,6 +52,7 @@ boost::json::object error_info(const Error& error, const flow::Step* step);
 
 struct Executor::State {
   explicit State(ExecutorOptions o) : options(std::move(o)) {
+    mailbox->state = this;
     if (options.clock == nullptr) options.clock = &system_clock;
     if (!options.uniform01) {
       options.uniform01 = [gen = std::mt19937_64(std::random_device{}())]() mutable {
@@ -88,8 +90,15 @@ struct Executor::State {
   void emit(const Execution& e, std::string status, const Error* error,
             std::chrono::milliseconds retry_in);
 
+  // Where the invoker's answers are delivered; closed (state null) when the executor goes.
+  struct Mailbox {
+    std::mutex mutex;
+    State* state = nullptr;
+  };
+
   ExecutorOptions options;
   SystemClock system_clock;
+  std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::string, std::shared_ptr<Execution>> executions;
   EventLoop loop;  // last: its thread stops before the members above go away
 };

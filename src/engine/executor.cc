@@ -50,7 +50,10 @@ boost::json::object error_info(const Error& error, const flow::Step* step) {
 
 Executor::Executor(ExecutorOptions options) : state_(std::make_unique<State>(std::move(options))) {}
 
-Executor::~Executor() = default;
+Executor::~Executor() {
+  std::lock_guard<std::mutex> lock(state_->mailbox->mutex);
+  state_->mailbox->state = nullptr;
+}
 
 boost::json::object initial_context(const flow::Flow& flow, const boost::json::object& trigger,
                                     const std::string& execution_id) {
@@ -218,10 +221,15 @@ void Executor::State::send_attempt(Execution& e) {
                                      {"attempt", e.attempt}}}});
   log::debug(kComponent, "attempt_sent",
              {{"execution_id", e.id}, {"step", e.step->id}, {"attempt", e.attempt}});
-  State* self = this;
+  // The invoker may answer after the executor is gone (it completes pending calls when it
+  // stops): answers go through the mailbox, which the executor closes first.
+  std::shared_ptr<Mailbox> box = mailbox;
   std::string id = e.id;
-  options.invoker->invoke(std::move(request), [self, id](Result<InvokeResponse> response) {
+  options.invoker->invoke(std::move(request), [box, id](Result<InvokeResponse> response) {
     auto shared = std::make_shared<Result<InvokeResponse>>(std::move(response));
+    std::lock_guard<std::mutex> lock(box->mutex);
+    if (box->state == nullptr) return;
+    State* self = box->state;
     self->loop.post([self, id, shared] { self->on_response(id, std::move(*shared)); });
   });
 }
