@@ -398,6 +398,8 @@ Result<std::unique_ptr<FunctionHost>> FunctionHost::start(HostOptions options) {
     settings.env = runtime_environment(spec, impl->region,
                                        fs::path(settings.program).parent_path().string());
     settings.echo_output = options.echo_function_output;
+    settings.event_retries = options.event_retries;
+    settings.event_retry_delay = options.event_retry_delay;
     impl->pools[spec.name] = std::make_unique<FunctionPool>(impl->io, spec, std::move(settings));
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +28,11 @@ struct HostOptions {
   std::string node_ric;
   // Copies the runtime processes' stdout and stderr to our stderr (as `lambda serve` does).
   bool echo_function_output = false;
+  // A failed Event invocation runs again up to `event_retries` times, `event_retry_delay` after
+  // the first failure, doubling each time. Deliberately shorter than AWS's (about 1 and 2
+  // minutes) so that local runs do not stall; set it to 60 s to match.
+  int event_retries = 2;
+  std::chrono::milliseconds event_retry_delay{1000};
 };
 
 // The local function host (DESIGN.md section 4): the Lambda Invoke API on
@@ -35,7 +41,8 @@ struct HostOptions {
 //
 // Invoke API: POST /2015-03-31/functions/{name|name:qualifier|partial ARN|ARN}/invocations
 // [?Qualifier=], with X-Amz-Invocation-Type RequestResponse (default), Event (202, queued until
-// a process is free; kept until the host stops) or DryRun (204); X-Amz-Log-Type: Tail;
+// a process is free and retried on failure; kept until the host stops) or DryRun (204);
+// X-Amz-Log-Type: Tail;
 // X-Amz-Client-Context. Function errors answer 200 with X-Amz-Function-Error: Unhandled. Service
 // errors answer with Lambda's shape (x-amzn-ErrorType and {"Type","message"}): 400
 // InvalidRequestContentException / InvalidParameterValueException, 403 (signatures), 404

@@ -236,7 +236,7 @@ void FunctionPool::on_exit(const std::shared_ptr<Env>& env) {
                             "Runtime.ExitError");
     }
     inv->log = env->init_log + inv->log;
-    complete(*inv, InvocationResult{doc, "Unhandled", log_tail(inv->log), {}, {}});
+    complete(inv, InvocationResult{doc, "Unhandled", log_tail(inv->log), {}, {}});
   }
   envs_.remove(env);
   pump();
@@ -309,33 +309,56 @@ void FunctionPool::finish(Env& env, std::string payload, std::string function_er
       inv->request_id, ms, static_cast<long long>(ms) + 1, spec_.memory_mb);
   InvocationResult result{std::move(payload), std::move(function_error), log_tail(inv->log), {},
                           {}};
-  complete(*inv, std::move(result));
+  complete(inv, std::move(result));
   pump();
 }
 
-void FunctionPool::complete(Invocation& inv, InvocationResult result) {
-  if (inv.finished) return;
-  inv.finished = true;
-  if (inv.is_event && !result.function_error.empty()) {
-    // TODO: failed event invocations are not retried (AWS retries twice). They are logged and
-    // dropped. Needs a delayed re-queue with an attempt counter.
-    log::warn("host", "event_failed", {{"function", spec_.name}, {"request_id", inv.request_id}});
+void FunctionPool::complete(const std::shared_ptr<Invocation>& inv, InvocationResult result) {
+  if (inv->finished) return;
+  if (inv->is_event && !result.function_error.empty() && retry_event(inv)) return;
+  inv->finished = true;
+  if (inv->is_event && !result.function_error.empty()) {
+    log::warn("host", "event_failed", {{"function", spec_.name}, {"request_id", inv->request_id},
+                                       {"attempts", inv->attempt + 1}});
   }
-  if (inv.done) inv.done(std::move(result));
+  if (inv->done) inv->done(std::move(result));
+}
+
+// Schedules another run of a failed event, as AWS does; false when its retries are used up.
+bool FunctionPool::retry_event(const std::shared_ptr<Invocation>& inv) {
+  if (stopping_ || inv->attempt >= settings_.event_retries) return false;
+  const auto delay = settings_.event_retry_delay * (1 << inv->attempt);
+  ++inv->attempt;
+  ++retries_waiting_;
+  log::warn("host", "event_retry_scheduled",
+            {{"function", spec_.name}, {"request_id", inv->request_id}, {"attempt", inv->attempt},
+             {"delay_ms", static_cast<long long>(delay.count())}});
+  auto timer = std::make_shared<asio::steady_timer>(io_, delay);
+  timer->async_wait([this, timer, inv](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    --retries_waiting_;
+    inv->log.clear();
+    events_.push_back(inv);
+    pump();
+  });
+  return true;
 }
 
 void FunctionPool::fail_service(Invocation& inv, const std::string& message) {
+  if (inv.finished) return;
+  inv.finished = true;
   InvocationResult result;
   result.service_error = "ServiceException";
   result.service_message = message;
-  complete(inv, std::move(result));
+  if (inv.done) inv.done(std::move(result));
 }
 
 std::vector<pid_t> FunctionPool::shutdown() {
   stopping_ = true;
-  if (!events_.empty()) {
+  if (!events_.empty() || retries_waiting_ > 0) {
     log::warn("host", "events_dropped",
-              {{"function", spec_.name}, {"count", static_cast<unsigned long>(events_.size())}});
+              {{"function", spec_.name}, {"queued", static_cast<unsigned long>(events_.size())},
+               {"waiting_for_retry", retries_waiting_}});
   }
   for (auto* queue : {&ready_, &events_}) {
     for (const auto& inv : *queue) fail_service(*inv, "the function host is stopping");

@@ -25,6 +25,10 @@ struct PoolSettings {
   std::vector<std::string> env;   // "K=v", all but the per-process entries
   bool echo_output = false;       // copy the processes' output to our stderr
   std::chrono::seconds init_timeout{10};
+  // A failed event invocation is run again up to `event_retries` times, `event_retry_delay`
+  // after the first failure, doubling each time (AWS: 2 retries, about 1 and 2 minutes).
+  int event_retries = 2;
+  std::chrono::milliseconds event_retry_delay{1000};
 };
 
 // Runs invocations of one function on a pool of warm runtime processes, at most
@@ -71,7 +75,8 @@ class FunctionPool {
   void on_timeout(const std::shared_ptr<Environment>& env);
   void deliver(Environment& env, std::shared_ptr<Invocation> inv);
   void finish(Environment& env, std::string payload, std::string function_error);
-  void complete(Invocation& inv, InvocationResult result);
+  void complete(const std::shared_ptr<Invocation>& inv, InvocationResult result);
+  bool retry_event(const std::shared_ptr<Invocation>& inv);
   void fail_service(Invocation& inv, const std::string& message);
 
   void on_runtime_request(const std::weak_ptr<Environment>& weak, HttpRequest request,
@@ -89,6 +94,7 @@ class FunctionPool {
   std::deque<std::shared_ptr<Invocation>> events_;  // events not yet admitted
   int in_flight_ = 0;                               // admitted and not finished
   int next_env_id_ = 1;
+  int retries_waiting_ = 0;  // failed events waiting for their retry
   bool stopping_ = false;
 };
 

@@ -37,6 +37,7 @@ struct Invocation {
   std::string log;  // grows while it runs; trimmed to about 2 x kLogTailBytes
   std::chrono::steady_clock::time_point started;
   bool finished = false;
+  int attempt = 0;  // retries of an event so far
   // Runs exactly once, on the io thread, when the invocation ends however it ends.
   std::function<void(InvocationResult)> done;
 };

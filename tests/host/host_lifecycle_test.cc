@@ -21,10 +21,10 @@ class HostLifecycle : public ::testing::Test {
  protected:
   void SetUp() override { start(""); }
 
-  void start(const std::string& extra) {
+  void start(const std::string& extra, HostOptions options = {}) {
     host_.reset();
     marker_ = testing::unique_marker();
-    host_ = testing::start_host(testing::example_functions(marker_, extra));
+    host_ = testing::start_host(testing::example_functions(marker_, extra), std::move(options));
     ASSERT_NE(host_, nullptr);
   }
 
@@ -139,6 +139,34 @@ TEST_F(HostLifecycle, EveryEventInvocationRuns) {
   for (int i = 0; i < kEvents; ++i) {
     EXPECT_EQ(lines.count("{\"event\":" + std::to_string(i) + "}"), 1u) << i;
   }
+}
+
+// Lines of `path` once it has `count` of them, or what it has after 20 s.
+std::vector<std::string> lines_when(const std::string& path, std::size_t count) {
+  std::vector<std::string> lines;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream in(path);
+    lines.clear();
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST_F(HostLifecycle, FailedEventIsRetriedTwiceWithTheSameRequestId) {
+  const std::string out = ::testing::TempDir() + "/retries-" + marker_.substr(marker_.find('=') + 1);
+  std::filesystem::remove(out);
+  HostOptions options;
+  options.event_retry_delay = std::chrono::milliseconds(20);
+  start(R"({"name": "fail-event", "runtime": "provided", "handler": "error", "codeDir": "custom",
+            "environment": {"APPEND_TO": ")" + out + R"("}})", options);
+  HttpResult r = invoke("fail-event", "{}", {"X-Amz-Invocation-Type: Event"});
+  ASSERT_EQ(r.status, 202) << r.error;
+
+  const std::vector<std::string> runs = lines_when(out, 3);
+  host_->stop();
+  EXPECT_EQ(runs, std::vector<std::string>(3, r.header("x-amzn-requestid")));
 }
 
 TEST_F(HostLifecycle, EventInvocationAnswers202AtOnce) {

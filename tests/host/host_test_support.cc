@@ -77,14 +77,14 @@ HttpResult http_post(const std::string& url, const std::string& body,
 
 std::string functions_dir() { return ALLMA_HOST_FUNCTIONS_DIR; }
 
-std::unique_ptr<FunctionHost> start_host(const std::string& functions_json) {
+std::unique_ptr<FunctionHost> start_host(const std::string& functions_json,
+                                         HostOptions options) {
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(functions_json, ec);
   EXPECT_FALSE(ec) << "test functions document is not JSON";
   Result<std::vector<FunctionSpec>> specs = parse_functions(doc, functions_dir(), "test");
   EXPECT_TRUE(specs.ok()) << (specs.ok() ? "" : specs.error().message);
   if (!specs.ok()) return nullptr;
-  HostOptions options;
   options.functions = std::move(*specs);
   Result<std::unique_ptr<FunctionHost>> host = FunctionHost::start(std::move(options));
   EXPECT_TRUE(host.ok()) << (host.ok() ? "" : host.error().message);

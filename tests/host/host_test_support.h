@@ -34,7 +34,9 @@ std::string functions_dir();
 
 // Starts a host serving the functions of `functions_json` (a functions document whose codeDirs
 // are relative to functions_dir()). Fails the current test when it cannot start.
-std::unique_ptr<FunctionHost> start_host(const std::string& functions_json);
+// `options` gives everything but the functions.
+std::unique_ptr<FunctionHost> start_host(const std::string& functions_json,
+                                         HostOptions options = {});
 
 // The Invoke URL of `function` on `host` ("name", "name:alias", an ARN; percent-encoded here).
 std::string invoke_url(const FunctionHost& host, const std::string& function);
