@@ -208,3 +208,77 @@ TEST_F(HostLifecycle, InvokeAfterStopFailsToConnect) {
 
 }  // namespace
 }  // namespace allma::host
+
+namespace allma::host {
+namespace {
+
+Result<std::unique_ptr<FunctionHost>> start_with(HostOptions options,
+                                                 const std::string& functions_json) {
+  Result<std::vector<FunctionSpec>> specs =
+      parse_functions(boost::json::parse(functions_json), testing::functions_dir(), "test");
+  if (!specs.ok()) return specs.error();
+  options.functions = std::move(*specs);
+  return FunctionHost::start(std::move(options));
+}
+
+constexpr const char* kEcho =
+    R"({"functions":[{"name":"echo","runtime":"provided","handler":"echo.handler",
+        "codeDir":"tutorial"}]})";
+constexpr const char* kNode =
+    R"({"functions":[{"name":"node","runtime":"nodejs","handler":"index.handler",
+        "codeDir":"node"}]})";
+
+TEST(HostStart, BadBindAddressIsInvalidArgument) {
+  HostOptions options;
+  options.bind_address = "not-an-address";
+  auto host = start_with(options, kEcho);
+  ASSERT_FALSE(host.ok());
+  EXPECT_EQ(host.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(HostStart, PortInUseIsUnavailable) {
+  auto first = start_with({}, kEcho);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  HostOptions options;
+  options.port = (*first)->port();
+  auto second = start_with(options, kEcho);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(HostStart, MissingNodeRicIsReportedForTheFunction) {
+  HostOptions options;
+  options.node_ric = "/nonexistent/aws-lambda-ric";
+  auto host = start_with(options, kNode);
+  ASSERT_FALSE(host.ok());
+  EXPECT_EQ(host.error().message.rfind("function node: ", 0), 0u) << host.error().message;
+}
+
+TEST(HostStart, UnreadableKeysFileIsAnError) {
+  HostOptions options;
+  options.auth_keys_file = "/nonexistent/keys.json";
+  auto host = start_with(options, kEcho);
+  ASSERT_FALSE(host.ok());
+  EXPECT_NE(host.error().message.find("/nonexistent/keys.json"), std::string::npos);
+}
+
+TEST(HostStart, KeysFileWithoutSecretNamesThePointer) {
+  const std::string path = ::testing::TempDir() + "/keys-no-secret.json";
+  std::ofstream(path) << R"({"keys":[{"accessKeyId":"AKID"}]})";
+  HostOptions options;
+  options.auth_keys_file = path;
+  auto host = start_with(options, kEcho);
+  ASSERT_FALSE(host.ok());
+  EXPECT_NE(host.error().message.find("/keys/0/secretAccessKey"), std::string::npos)
+      << host.error().message;
+}
+
+TEST(HostStart, EndpointUrlNamesTheListeningPort) {
+  auto host = start_with({}, kEcho);
+  ASSERT_TRUE(host.ok()) << host.error().message;
+  EXPECT_EQ((*host)->endpoint_url(), "http://127.0.0.1:" + std::to_string((*host)->port()));
+  EXPECT_GT((*host)->port(), 0);
+}
+
+}  // namespace
+}  // namespace allma::host
