@@ -143,8 +143,13 @@ struct FunctionHost::Impl {
 
   void handle(HttpRequest request, Reply reply);
   std::optional<HttpResponse> check(const HttpRequest& request, const std::string& id);
+  std::optional<HttpResponse> check_function(const InvokeTarget& target,
+                                             const std::string& id) const;
+  std::optional<HttpResponse> check_parameters(const HttpRequest& request,
+                                               const std::string& id) const;
   void run_invocation(FunctionPool& pool, std::shared_ptr<Invocation> inv, bool tail,
                       Reply reply);
+  Status build_pools(const HostOptions& options);
   void stop();
 };
 
@@ -178,40 +183,30 @@ std::optional<std::string> decode_client_context(const std::string& header) {
   return boost::json::serialize(*doc);
 }
 
-}  // namespace
-
-void FunctionHost::Impl::handle(HttpRequest request, Reply reply) {
-  const std::string id = generate_uuid_v4();
+// Wraps `reply` so that the answer is access-logged (no bodies, no headers, no query).
+Reply access_logged(Reply reply, const HttpRequest& request, const std::string& id) {
   const auto begun = std::chrono::steady_clock::now();
   const std::string path = request.target.substr(0, request.target.find('?'));
-  Reply logged = [reply, id, begun, path, method = request.method](HttpResponse r) {
+  return [reply = std::move(reply), id, begun, path, method = request.method](HttpResponse r) {
     const auto took = std::chrono::steady_clock::now() - begun;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
     log::info("host", "invoke_request",
               {{"method", method}, {"path", path}, {"status", r.status},
-               {"duration_ms",
-                static_cast<long long>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(took).count())},
-               {"request_id", id}});
+               {"duration_ms", static_cast<long long>(ms)}, {"request_id", id}});
     reply(std::move(r));
   };
-  if (std::optional<HttpResponse> refused = check(request, id)) {
-    logged(std::move(*refused));
-    return;
-  }
+}
 
-  // check() has validated everything below.
-  InvokeTarget target = *parse_invoke_target(request.target);
-  FunctionPool& pool = *pools.at(target.function_name);
-  const std::string* type = request.header("X-Amz-Invocation-Type");
-  const std::string invocation_type = type ? *type : "RequestResponse";
-  if (invocation_type == "DryRun") {
-    HttpResponse r;
-    r.status = 204;
-    r.headers.emplace_back("x-amzn-RequestId", id);
-    logged(std::move(r));
-    return;
-  }
+HttpResponse bare_answer(int status, const std::string& id) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("x-amzn-RequestId", id);
+  return r;
+}
 
+// The invocation a validated request asks for.
+std::shared_ptr<Invocation> make_invocation(const FunctionPool& pool, const InvokeTarget& target,
+                                            HttpRequest& request, const std::string& id) {
   auto inv = std::make_shared<Invocation>();
   inv->request_id = id;
   inv->invoked_arn = pool.arn() + (target.qualifier.empty() ? "" : ":" + target.qualifier);
@@ -221,26 +216,43 @@ void FunctionHost::Impl::handle(HttpRequest request, Reply reply) {
                                                             : target.qualifier;
   inv->payload = request.body.empty() ? "{}" : std::move(request.body);
   if (const std::string* cc = request.header("X-Amz-Client-Context")) {
-    inv->client_context = *decode_client_context(*cc);
+    inv->client_context = decode_client_context(*cc).value_or("");
   }
-  if (const std::string* t = request.header("X-Amzn-Trace-Id")) {
-    inv->trace_id = *t;
-  } else {
-    inv->trace_id = trace_id();
-  }
-  const std::string* log_type = request.header("X-Amz-Log-Type");
-  const bool tail = log_type != nullptr && *log_type == "Tail";
+  const std::string* trace = request.header("X-Amzn-Trace-Id");
+  inv->trace_id = trace ? *trace : trace_id();
+  return inv;
+}
 
+}  // namespace
+
+void FunctionHost::Impl::handle(HttpRequest request, Reply reply) {
+  const std::string id = generate_uuid_v4();
+  Reply logged = access_logged(std::move(reply), request, id);
+  if (std::optional<HttpResponse> refused = check(request, id)) {
+    logged(std::move(*refused));
+    return;
+  }
+
+  // check() has validated everything below.
+  const InvokeTarget target = *parse_invoke_target(request.target);
+  FunctionPool& pool = *pools.at(target.function_name);
+  const std::string* type = request.header("X-Amz-Invocation-Type");
+  const std::string invocation_type = type ? *type : "RequestResponse";
+  if (invocation_type == "DryRun") {
+    logged(bare_answer(204, id));
+    return;
+  }
+
+  std::shared_ptr<Invocation> inv = make_invocation(pool, target, request, id);
   if (invocation_type == "Event") {
     inv->is_event = true;
     pool.enqueue(inv);
-    HttpResponse r;
-    r.status = 202;
-    r.headers.emplace_back("x-amzn-RequestId", id);
-    logged(std::move(r));
+    logged(bare_answer(202, id));
     return;
   }
-  run_invocation(pool, std::move(inv), tail, std::move(logged));
+  const std::string* log_type = request.header("X-Amz-Log-Type");
+  run_invocation(pool, std::move(inv), log_type != nullptr && *log_type == "Tail",
+                 std::move(logged));
 }
 
 void FunctionHost::Impl::run_invocation(FunctionPool& pool, std::shared_ptr<Invocation> inv,
@@ -279,22 +291,32 @@ std::optional<HttpResponse> FunctionHost::Impl::check(const HttpRequest& request
   }
   if (!target.ok()) return service_error(400, target.error().name, target.error().message, id);
 
+  if (auto missing = check_function(*target, id)) return missing;
+  return check_parameters(request, id);
+}
+
+std::optional<HttpResponse> FunctionHost::Impl::check_function(const InvokeTarget& target,
+                                                               const std::string& id) const {
   const std::string arn_prefix = "arn:aws:lambda:" + region + ":" + options.account_id +
-                                 ":function:" + target->function_name;
-  const auto pool = pools.find(target->function_name);
+                                 ":function:" + target.function_name;
+  const auto pool = pools.find(target.function_name);
   if (pool == pools.end()) {
     return service_error(404, "ResourceNotFoundException", "Function not found: " + arn_prefix,
                          id);
   }
   const FunctionSpec& spec = pool->second->spec();
-  const std::string& q = target->qualifier;
+  const std::string& q = target.qualifier;
   bool known = q.empty() || q == "$LATEST" || spec.aliases.count(q) > 0;
   for (const auto& [alias, version] : spec.aliases) known = known || version == q;
   if (!known) {
     return service_error(404, "ResourceNotFoundException",
                          "Function not found: " + arn_prefix + ":" + q, id);
   }
+  return std::nullopt;
+}
 
+std::optional<HttpResponse> FunctionHost::Impl::check_parameters(const HttpRequest& request,
+                                                                 const std::string& id) const {
   const std::string* type = request.header("X-Amz-Invocation-Type");
   if (type && *type != "RequestResponse" && *type != "Event" && *type != "DryRun") {
     return service_error(400, "InvalidParameterValueException",
@@ -367,22 +389,11 @@ void FunctionHost::Impl::stop() {
   log::info("host", "host_stopped", {{"processes", static_cast<unsigned long>(pids.size())}});
 }
 
-Result<std::unique_ptr<FunctionHost>> FunctionHost::start(HostOptions options) {
-  auto impl = std::make_unique<Impl>();
-  impl->region = !options.region.empty()
-                     ? options.region
-                     : env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", "us-east-1"));
-  if (!options.auth_keys_file.empty()) {
-    Result<std::vector<AccessKey>> keys = load_access_keys(options.auth_keys_file);
-    if (!keys.ok()) return keys.error().in("--auth");
-    impl->keys = std::move(*keys);
-    impl->check_auth = true;
-  }
-
+Status FunctionHost::Impl::build_pools(const HostOptions& options) {
   std::optional<std::string> ric;
   for (const FunctionSpec& spec : options.functions) {
     PoolSettings settings;
-    settings.arn = "arn:aws:lambda:" + impl->region + ":" + options.account_id + ":function:" +
+    settings.arn = "arn:aws:lambda:" + region + ":" + options.account_id + ":function:" +
                    spec.name;
     if (spec.runtime == Runtime::kNodejs) {
       if (!ric) {
@@ -395,13 +406,30 @@ Result<std::unique_ptr<FunctionHost>> FunctionHost::start(HostOptions options) {
     } else {
       settings.program = (fs::path(spec.code_dir) / "bootstrap").string();
     }
-    settings.env = runtime_environment(spec, impl->region,
+    settings.env = runtime_environment(spec, region,
                                        fs::path(settings.program).parent_path().string());
     settings.echo_output = options.echo_function_output;
     settings.event_retries = options.event_retries;
     settings.event_retry_delay = options.event_retry_delay;
-    impl->pools[spec.name] = std::make_unique<FunctionPool>(impl->io, spec, std::move(settings));
+    pools[spec.name] = std::make_unique<FunctionPool>(io, spec, std::move(settings));
   }
+
+  return ok_status();
+}
+
+Result<std::unique_ptr<FunctionHost>> FunctionHost::start(HostOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->region = !options.region.empty()
+                     ? options.region
+                     : env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", "us-east-1"));
+  if (!options.auth_keys_file.empty()) {
+    Result<std::vector<AccessKey>> keys = load_access_keys(options.auth_keys_file);
+    if (!keys.ok()) return keys.error().in("--auth");
+    impl->keys = std::move(*keys);
+    impl->check_auth = true;
+  }
+
+  if (Status built = impl->build_pools(options); !built.ok()) return built.error();
 
   Impl* raw = impl.get();
   auto server = HttpServer::listen(impl->io, options.bind_address, options.port, kMaxRequestBytes,
