@@ -149,14 +149,20 @@ std::string default_store_path() {
 Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const std::string& path,
                                                                          OpenOptions options) {
   std::string context = "store \"" + path + "\"";
-  Status dirs = create_parent_directories(path, context);
-  if (!dirs.ok()) {
-    return std::move(dirs).error();
+  int flags = SQLite::OPEN_READWRITE;
+  if (options.create_if_missing) {
+    Status dirs = create_parent_directories(path, context);
+    if (!dirs.ok()) {
+      return std::move(dirs).error();
+    }
+    flags |= SQLite::OPEN_CREATE;
+  } else if (path != ":memory:" && !std::filesystem::exists(path)) {
+    return make_error(ErrorCode::kNotFound, context + ": no store file at this path");
   }
 
   using Opened = Result<std::unique_ptr<SqliteExecutionStore>>;
   return guarded(context, options.busy_timeout, [&]() -> Opened {
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+    auto db = std::make_unique<SQLite::Database>(path, flags,
                                                  static_cast<int>(options.busy_timeout.count()));
     configure_connection(*db, options);
 

@@ -28,6 +28,9 @@ struct OpenOptions {
   // How long a call waits for another connection's lock before failing with kUnavailable.
   std::chrono::milliseconds busy_timeout{5000};
   Durability durability = Durability::kFull;
+  // When false, a missing file is kNotFound instead of a new, empty store (for commands that
+  // only read history, so a mistyped path is reported rather than created).
+  bool create_if_missing = true;
   // When positive, the database file never grows past this many pages (page size 4096); a write
   // that would need more fails with kUnavailable like a full disk. 0: no cap.
   std::int64_t max_pages = 0;
@@ -78,7 +81,8 @@ class SqliteExecutionStore final : public ExecutionStore {
   // database (corrupt or another format), is a SQLite database of another application, or has a
   // schema newer than this build ("store schema version N is newer than this allma (M)");
   // kUnavailable when it stays locked past the busy timeout or the disk is full; kUnavailable
-  // also when the file or its directory cannot be created or opened.
+  // also when the file or its directory cannot be created or opened; kNotFound when the file
+  // does not exist and options.create_if_missing is false.
   static Result<std::unique_ptr<SqliteExecutionStore>> open(const std::string& path,
                                                             OpenOptions options = {});
 

@@ -67,6 +67,18 @@ TEST(SqliteStoreOpen, CreatesMissingParentDirectories) {
   EXPECT_TRUE(std::filesystem::exists(path));
 }
 
+TEST(SqliteStoreOpen, MissingFileIsNotFoundWhenCreationIsOff) {
+  TempDir dir;
+  std::string path = dir.file("absent.db");
+  OpenOptions options;
+  options.create_if_missing = false;
+
+  Error e = open_error(path, options);
+
+  EXPECT_EQ(e.code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
 TEST(SqliteStoreOpen, ParentThatIsAFileIsUnavailable) {
   TempDir dir;
   write_bytes(dir.file("plain"), "x");

@@ -344,10 +344,22 @@ TEST_F(StoreCommandsTest, ForeignStoreFileIsRefused) {
   EXPECT_EQ(store::testing::read_bytes(path_), std::string(4096, 'n'));
 }
 
+TEST_F(StoreCommandsTest, MissingStoreFileIsNotFoundAndNotCreated) {
+  path_ = dir_.file("typo.db");
+
+  Outcome o = run({"executions", "list"});
+
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_EQ(line_count(o.err), 1u) << o.err;
+  EXPECT_NE(o.err.find("typo.db"), std::string::npos) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
 TEST(StoreCommandsThrowingForm, ReportsFailureAsASilentRuntimeError) {
   TempDir dir;
   CLI::App app{"allma"};
   std::string store_path = dir.file("allma.db");
+  ASSERT_NE(store::testing::open_store(store_path), nullptr);
   register_store_commands(app, &store_path);
   std::vector<std::string> args = {"ghost", "show", "executions"};
   Capture capture;
