@@ -5,7 +5,7 @@
 namespace allma::tmpl {
 namespace {
 
-enum class State { kInitial, kMu, kEmu };
+enum class State { kInitial, kMu, kEmu, kRaw };
 
 std::uint32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& len) {
   auto c = static_cast<unsigned char>(s[i]);
@@ -160,7 +160,10 @@ class Lexer {
 
   std::vector<Token> run() {
     while (true) {
-      bool more = state_ == State::kMu ? mu() : state_ == State::kEmu ? emu() : initial();
+      bool more = state_ == State::kMu    ? mu()
+                  : state_ == State::kEmu ? emu()
+                  : state_ == State::kRaw ? raw()
+                                          : initial();
       if (!more) {
         return std::move(out_);
       }
@@ -252,7 +255,8 @@ class Lexer {
     std::size_t p = after_open();
     if (starts(s_, pos_, "{{{{")) {
       emit(Tok::kOpenRawBlock, pos_, pos_ + 4);
-      return fail(pos_ + 4);  // raw blocks are not supported; the parser reports the open
+      pos_ += 4;
+      return true;
     }
     auto take = [&](Tok t, std::size_t end) {
       emit(t, pos_, end);
@@ -326,7 +330,11 @@ class Lexer {
     if (c == '(') return take(Tok::kOpenSexpr, p + 1);
     if (c == ')') return take(Tok::kCloseSexpr, p + 1);
     if (starts(s_, p, "{{")) return open_tokens();
-    if (starts(s_, p, "}}}}")) return fail(p);  // raw block close, unsupported
+    if (starts(s_, p, "}}}}")) {
+      state_ = State::kRaw;
+      raw_depth_ = 1;
+      return take(Tok::kCloseRawBlock, p + 4);
+    }
     if (c == '=') return take(Tok::kEquals, p + 1);
     if (starts(s_, p, "..")) return take(Tok::kId, p + 2, "..");
     if (c == '.' && id_lookahead(s_, p + 1)) return take(Tok::kId, p + 1, ".");
@@ -387,6 +395,47 @@ class Lexer {
     return fail(p);
   }
 
+  // Inside `{{{{name}}}} ... {{{{/name}}}}`: everything is content; nested raw opens count.
+  bool raw() {
+    if (starts(s_, pos_, "{{{{") && pos_ + 4 < s_.size() && s_[pos_ + 4] != '/') {
+      ++raw_depth_;
+      emit(Tok::kContent, pos_, pos_ + 4, "{{{{");
+      pos_ += 4;
+      return true;
+    }
+    if (std::size_t end = raw_end_at(pos_); end != 0) {
+      std::string name(s_.substr(pos_ + 5, end - 4 - (pos_ + 5)));
+      if (--raw_depth_ > 0) {
+        emit(Tok::kContent, pos_, end, std::string(s_.substr(pos_, end - pos_)));
+      } else {
+        emit(Tok::kEndRawBlock, pos_, end, std::move(name));
+        state_ = State::kInitial;
+      }
+      pos_ = end;
+      return true;
+    }
+    std::size_t next = s_.find("{{{{", pos_ + 1);
+    std::size_t nul = s_.find('\0', pos_);
+    if (next == std::string_view::npos || (nul != std::string_view::npos && nul < next)) {
+      return fail(nul != std::string_view::npos ? nul : s_.size());
+    }
+    emit(Tok::kContent, pos_, next, std::string(s_.substr(pos_, next - pos_)));
+    pos_ = next;
+    return true;
+  }
+
+  // `{{{{/ID}}}}` at p (ID followed by one of = } space / .): returns its end, or 0.
+  std::size_t raw_end_at(std::size_t p) const {
+    if (!starts(s_, p, "{{{{/")) return 0;
+    std::size_t q = p + 5;
+    std::size_t len = 0;
+    while (q < s_.size() && is_id_char(s_, q, len)) q += len;
+    if (q == p + 5 || q >= s_.size()) return 0;
+    char c = s_[q];
+    if (c != '=' && c != '}' && c != '/' && c != '.' && !at_space(s_, q)) return 0;
+    return starts(s_, q, "}}}}") ? q + 4 : 0;
+  }
+
   // -?[0-9]+(\.[0-9]+)? followed by a literal lookahead; returns the end offset or 0.
   std::size_t number_end(std::size_t p) const {
     std::size_t q = p;
@@ -404,6 +453,7 @@ class Lexer {
   std::string_view s_;
   std::size_t pos_ = 0;
   State state_ = State::kInitial;
+  int raw_depth_ = 0;
   std::vector<Token> out_;
 };
 
@@ -444,6 +494,10 @@ std::string_view token_name(Tok t) {
       return "'{{>'";
     case Tok::kOpenPartialBlock:
       return "'{{#>'";
+    case Tok::kCloseRawBlock:
+      return "'}}}}'";
+    case Tok::kEndRawBlock:
+      return "'{{{{/'";
     case Tok::kOpenRawBlock:
       return "'{{{{'";
     case Tok::kClose:

@@ -24,6 +24,8 @@ enum class Tok {
   kOpenPartial,       // {{>
   kOpenPartialBlock,  // {{#>
   kOpenRawBlock,      // {{{{
+  kCloseRawBlock,     // }}}} closing a raw block's open tag
+  kEndRawBlock,       // {{{{/name}}}}; text is the name
   kClose,             // }}
   kCloseUnescaped,    // }}}
   kOpenSexpr,

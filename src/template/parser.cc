@@ -144,10 +144,38 @@ class Parser {
       case Tok::kOpenPartialBlock:
         return error_at(t, "partials are not supported");
       case Tok::kOpenRawBlock:
-        return error_at(t, "raw blocks are not supported");
+        return parse_raw_block(st);
       default:
         return unexpected(t);
     }
+  }
+
+  // `{{{{name params}}}}content{{{{/name}}}}`: a block whose body is never parsed.
+  Status parse_raw_block(Statement& st) {
+    next();
+    st.kind = Statement::Kind::kBlock;
+    if (Status s = parse_call(st.call, nullptr); !s.ok()) {
+      return s;
+    }
+    if (Status s = expect(Tok::kCloseRawBlock); !s.ok()) {
+      return s;
+    }
+    st.program = std::make_unique<Program>();
+    while (peek().type == Tok::kContent) {
+      Statement content;
+      content.kind = Statement::Kind::kContent;
+      content.loc = loc_of(peek());
+      content.original = content.value = next().text;
+      st.program->body.push_back(std::move(content));
+    }
+    const Token& end = peek();
+    if (Status s = expect(Tok::kEndRawBlock); !s.ok()) {
+      return s;
+    }
+    if (st.call.match_key != end.text) {
+      return error_at(end, st.call.match_key + " doesn't match " + end.text);
+    }
+    return ok_status();
   }
 
   Status parse_mustache(Statement& st) {

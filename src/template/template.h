@@ -23,7 +23,8 @@
 // - helpers called with a null context see `{}` as `this` (Handlebars' nullContext);
 // - `{{#each}}` over objects and the `json` helper list array-index keys ("1", "2") first.
 //
-// Not supported (parse errors): partials, decorators, raw blocks `{{{{x}}}}`. Like Handlebars,
+// Raw blocks `{{{{name}}}}...{{{{/name}}}}` pass their body unparsed to the block `name`.
+// Not supported (parse errors): partials and decorators. Like Handlebars,
 // `{{arr.1}}` is a parse error (write `{{arr.[1]}}`), and calling an unknown helper with
 // params (`{{foo bar}}`) fails with `Missing helper: "foo"`.
 //

@@ -179,8 +179,8 @@ std::string random_mustache(Rng& r) {
 }
 
 std::string random_text(Rng& r) {
-  return r.pick({"x", " ", "\n", "  \n", "-", ":", "a b", "\n  ", "|", "\r\n", "\t",
-                 "\xC2\xA0", "\xE2\x80\xA8", " \xC2\xA0\n", "\\", "}", "{", "é\n"});
+  return r.pick({"x", " ", "\n", "  \n", "-", ":", "a b", "\n  ", "|", "\r\n", "\t", "\xC2\xA0",
+                 "\xE2\x80\xA8", " \xC2\xA0\n", "\\", "}", "{", "é\n"});
 }
 
 std::string random_template(Rng& r, int depth);
@@ -285,6 +285,15 @@ std::vector<Case> tricky_cases() {
       {"{{elsewhere}}{{[else]}}", ctx(R"({"elsewhere":1,"else":2})")},
       {"{{> partial}}", ctx("{}")},
       {"{{#each s}}x{{else}}not iterable{{/each}}", ctx(R"({"s":"str"})")},
+      {"{{{{raw}}}} {{x}} {{{{/raw}}}}", ctx(R"({"raw":true,"x":1})")},
+      {"{{{{raw}}}} {{{{x}}}} {{{{/x}}}} {{{{/raw}}}}|", ctx(R"({"raw":true})")},
+      {"{{{{raw}}}}{{{{/raw}}}}", ctx(R"({"raw":true})")},
+      {"{{{{raw}}}}a{{{{/raw2}}}}", ctx(R"({"raw":true})")},
+      {"{{{{each a}}}}[{{this}}]{{{{/each}}}}", ctx(R"({"a":[1,2]})")},
+      {"{{{{raw}}}}a{{{{/}}}}b{{{{/raw}}}}", ctx(R"({"raw":true})")},
+      {"x\n{{{{raw}}}}\na\n{{{{/raw}}}}\ny", ctx(R"({"raw":true})")},
+      {"{{{{raw}}}}abc", ctx(R"({"raw":true})")},
+      {"{{{{missing}}}}abc{{{{/missing}}}}{{a}}{{a}}", ctx(R"({"a":1})")},
       {"{{#with 0}}zero{{else}}empty{{/with}}{{#if 0 includeZero=true}}z{{/if}}", ctx("{}")},
       {"{{a.b.c}}{{a.[b c]}}{{[a]}}", ctx(R"({"a":{"b":null,"b c":"sp"}})")},
       {"{{#each a}}{{this}}{{/each}}", ctx(R"({"a":[[1,2],{"x":1},null,true,1.5,"s"]})")},

@@ -6,12 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <cstdint>
 #include <cstring>
 #include <thread>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "template_test_util.h"
 
@@ -196,6 +195,17 @@ TEST(TemplateLookupHelper, LooksUpDynamicKeys) {
             "Z|6|");
 }
 
+TEST(TemplateRawBlocks, BodyIsNotParsed) {
+  EXPECT_EQ(render("{{{{raw}}}} {{x}} {{{{/raw}}}}", R"({"raw":true,"x":1})"), " {{x}} ");
+  EXPECT_EQ(render("{{{{each a}}}}[{{this}}]{{{{/each}}}}", R"({"a":[1,2]})"),
+            "[{{this}}][{{this}}]");
+}
+
+TEST(TemplateRawBlocks, UnterminatedIsAnError) {
+  EXPECT_EQ(render("{{{{raw}}}}abc").rfind("ERROR: line 1, column 15:", 0), 0u)
+      << render("{{{{raw}}}}abc");
+}
+
 TEST(TemplateComments, RenderNothing) {
   EXPECT_EQ(render("a{{! note }}b{{!-- has }} inside --}}c"), "abc");
 }
@@ -309,10 +319,10 @@ TEST(TemplateApi, RendersConcurrentlyFromManyThreads) {
 }
 
 TEST(TemplateRobustness, ArbitraryBytesNeverCrashAndErrorsNamePositions) {
-  static const char* const kPieces[] = {"{{", "}}", "{{{", "}}}", "{{#if a}}", "{{/if}}",
-                                        "{{else}}", "{{!--", "--}}", "\\", "\0", "\xff",
-                                        "\xe2\x80", "a", "(", ")", "[", "]", "\"", "'", "~",
-                                        "@", "../", ".", "|", "as |x|", "=", " ", "\n"};
+  static const char* const kPieces[] = {
+      "{{", "}}",   "{{{",      "}}}", "{{#if a}}", "{{/if}}", "{{else}}", "{{!--", "--}}", "\\",
+      "\0", "\xff", "\xe2\x80", "a",   "(",         ")",       "[",        "]",     "\"",   "'",
+      "~",  "@",    "../",      ".",   "|",         "as |x|",  "=",        " ",     "\n"};
   std::uint64_t s = 42;
   boost::json::value ctx = boost::json::parse(R"({"a":[1,{"b":null}],"x":"y"})");
   for (int i = 0; i < 20000; ++i) {
