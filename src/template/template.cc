@@ -1,5 +1,7 @@
 #include "template/template.h"
 
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "json/jsonpath.h"
@@ -46,12 +48,29 @@ namespace bj = boost::json;
 // A chain of paths resolving to further paths longer than this is treated as a loop.
 constexpr int kMaxRounds = 64;
 
+// Literal templates recur (every execution of a flow renders the same literals), so each thread
+// keeps the ones it parsed. Bounded: the cache is emptied when it reaches this size.
+constexpr std::size_t kCacheSize = 512;
+
+Result<Template> parse_cached(const std::string& text) {
+  thread_local std::unordered_map<std::string, Template> cache;
+  if (auto it = cache.find(text); it != cache.end()) {
+    return it->second;
+  }
+  auto parsed = Template::parse(text);
+  if (parsed.ok()) {
+    if (cache.size() >= kCacheSize) cache.clear();
+    cache.emplace(text, *parsed);
+  }
+  return parsed;
+}
+
 Result<std::optional<bj::value>> render_string(const bj::string& literal,
                                                const json::Scope& context) {
   std::string text(literal);
   for (int round = 0; round < kMaxRounds; ++round) {
     if (text.find("{{") != std::string::npos) {
-      auto tmpl = Template::parse(text);
+      auto tmpl = parse_cached(text);
       if (!tmpl.ok()) {
         return std::move(tmpl).error();
       }
