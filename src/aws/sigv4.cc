@@ -132,12 +132,12 @@ std::string canonical_query(std::string_view query) {
 }
 
 // The headers to sign, lowercased, in input order, with x-amz-date and the token set.
-HeaderList headers_to_sign(const SigningInput& in, const Credentials& creds) {
+HeaderList headers_to_sign(const SigningInput& in, const Credentials& creds, bool skip_unsigned) {
   HeaderList out;
   for (const auto& [name, value] : in.headers) {
     std::string lower = to_lower(name);
-    bool never = std::find(kUnsignedHeaders.begin(), kUnsignedHeaders.end(), lower) !=
-                 kUnsignedHeaders.end();
+    bool never = skip_unsigned && std::find(kUnsignedHeaders.begin(), kUnsignedHeaders.end(),
+                                            lower) != kUnsignedHeaders.end();
     bool replaced = lower == "x-amz-date" || lower == "authorization" ||
                     (lower == "x-amz-security-token" && !creds.session_token.empty());
     if (!never && !replaced) {
@@ -195,8 +195,8 @@ std::string payload_hash(const SigningInput& in) {
 }
 
 std::string build_canonical(const SigningInput& in, const Credentials& creds,
-                            std::string& signed_names) {
-  HeaderList headers = headers_to_sign(in, creds);
+                            std::string& signed_names, bool skip_unsigned = true) {
+  HeaderList headers = headers_to_sign(in, creds, skip_unsigned);
   std::string out = in.method;
   for (char& c : out) {
     if (c >= 'a' && c <= 'z') {
@@ -329,9 +329,11 @@ std::string canonical_request_v4(const SigningInput& in, const Credentials& cred
   return build_canonical(in, creds, signed_names);
 }
 
-Signature sign_v4(const SigningInput& in, const Credentials& creds) {
+namespace {
+
+Signature sign_with(const SigningInput& in, const Credentials& creds, bool skip_unsigned) {
   Signature sig;
-  std::string canonical = build_canonical(in, creds, sig.signed_headers);
+  std::string canonical = build_canonical(in, creds, sig.signed_headers, skip_unsigned);
 
   std::string date = in.amz_date.substr(0, 8);
   sig.credential_scope = date + "/" + in.region + "/" + in.service + "/aws4_request";
@@ -348,6 +350,16 @@ Signature sign_v4(const SigningInput& in, const Credentials& creds) {
                       sig.credential_scope + ", SignedHeaders=" + sig.signed_headers +
                       ", Signature=" + sig.signature;
   return sig;
+}
+
+}  // namespace
+
+Signature sign_v4(const SigningInput& in, const Credentials& creds) {
+  return sign_with(in, creds, true);
+}
+
+Signature sign_v4_exact(const SigningInput& in, const Credentials& creds) {
+  return sign_with(in, creds, false);
 }
 
 }  // namespace allma::aws

@@ -46,6 +46,10 @@ struct Signature {
 // Pure; any thread. The result holds no secret, but `authorization` must still never be logged.
 Signature sign_v4(const SigningInput& in, const Credentials& creds);
 
+// As sign_v4, but every header in `in.headers` is signed (none is skipped as unsigned), for
+// verifying requests from signers whose skip lists differ from botocore's.
+Signature sign_v4_exact(const SigningInput& in, const Credentials& creds);
+
 // The canonical request sign_v4 hashes, for tests and diagnostics. Contains no secret.
 std::string canonical_request_v4(const SigningInput& in, const Credentials& creds);
 
