@@ -200,6 +200,29 @@ Result<std::optional<Credentials>> from_environment(const Environment& env) {
   return from_section(&section, "the environment");
 }
 
+// TODO: profiles that get credentials from role_arn, credential_process or SSO, and instance or
+// container credentials (IMDS, ECS), are not supported; such setups fail with
+// CredentialsNotFound naming the setting. Supporting them needs STS AssumeRole, a process
+// runner and the IMDS/ECS endpoints.
+Error not_found(const std::string& profile, const std::string& credentials_path,
+                const Section* in_credentials, const Section* in_config) {
+  for (std::string_view key : {"role_arn", "credential_process", "sso_session", "sso_start_url",
+                               "web_identity_token_file"}) {
+    if (!value_of(in_credentials, key).empty() || !value_of(in_config, key).empty()) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "profile \"" + profile + "\" gets credentials through " + std::string(key) +
+                            ", which allma does not support: export keys instead (for example "
+                            "with `aws configure export-credentials --format env`)",
+                        "CredentialsNotFound");
+    }
+  }
+  return make_error(ErrorCode::kFailedPrecondition,
+                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add "
+                    "profile \"" +
+                        profile + "\" to " + credentials_path,
+                    "CredentialsNotFound");
+}
+
 }  // namespace
 
 Environment process_environment() {
@@ -249,11 +272,7 @@ Result<AwsSettings> load_aws_settings(const Environment& env) {
     return found.error();
   }
   if (!found->has_value()) {
-    return make_error(ErrorCode::kFailedPrecondition,
-                      "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                      "add profile \"" +
-                          settings.profile + "\" to " + files->credentials_path,
-                      "CredentialsNotFound");
+    return not_found(settings.profile, files->credentials_path, in_credentials, in_config);
   }
   settings.credentials = std::move(**found);
   return settings;

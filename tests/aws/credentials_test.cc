@@ -99,6 +99,17 @@ TEST_F(SharedFiles, NoCredentialsAnywhereIsCredentialsNotFound) {
   EXPECT_EQ(s.error().name, "CredentialsNotFound");
 }
 
+TEST_F(SharedFiles, AnAssumeRoleProfileIsNamedAsUnsupported) {
+  write("config",
+        "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\n"
+        "source_profile = default\n");
+  env_["AWS_PROFILE"] = "ops";
+  Result<AwsSettings> s = load_aws_settings(env_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().name, "CredentialsNotFound");
+  EXPECT_NE(s.error().message.find("role_arn"), std::string::npos) << s.error().message;
+}
+
 TEST_F(SharedFiles, AnUnknownExplicitProfileIsAnError) {
   write("credentials", "[default]\naws_access_key_id=K\naws_secret_access_key=S\n");
   env_["AWS_PROFILE"] = "nope";
