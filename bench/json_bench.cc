@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -77,16 +78,24 @@ boost::json::value make_document(std::size_t bytes, std::uint32_t seed) {
 }
 
 struct Inputs {
-  std::vector<boost::json::value> docs;  // one per kSizes entry
-  std::vector<std::string> texts;        // their serialisations
+  std::vector<std::string> texts;        // one per kSizes entry
+  std::vector<boost::json::value> docs;  // the texts read back with json::parse
 };
 
+// The documents are read back with json::parse, so that they are laid out in memory as the
+// engine's contexts and function responses are.
 const Inputs& inputs() {
   static const Inputs in = [] {
     Inputs r;
     for (std::size_t k = 0; k < std::size(kSizes); ++k) {
-      r.docs.push_back(make_document(kSizes[k].bytes, 20240501u + static_cast<unsigned>(k)));
-      r.texts.push_back(boost::json::serialize(r.docs.back()));
+      const auto seed = 20240501u + static_cast<unsigned>(k);
+      r.texts.push_back(boost::json::serialize(make_document(kSizes[k].bytes, seed)));
+      Result<boost::json::value> doc = json::parse(r.texts.back());
+      if (!doc.ok()) {
+        std::cerr << "generated document does not parse: " << doc.error().message << "\n";
+        std::exit(2);
+      }
+      r.docs.push_back(std::move(*doc));
     }
     return r;
   }();
@@ -154,6 +163,64 @@ void bm_resolve(benchmark::State& state, std::size_t size_index, const char* pat
     std::optional<boost::json::value> v = json::resolve(*path, scope);
     benchmark::DoNotOptimize(v);
   }
+}
+
+// Floors: the same three queries hand-written against Boost.JSON (no path, no filter
+// interpreter), to show how much of select()'s time is the evaluator and how much the data.
+const boost::json::value* find_in(const boost::json::value* v, std::string_view key) {
+  const boost::json::object* obj = v == nullptr ? nullptr : v->if_object();
+  return obj == nullptr ? nullptr : obj->if_contains(key);
+}
+
+const boost::json::array* books_of(const boost::json::value& doc) {
+  const boost::json::value* books = find_in(find_in(&doc, "store"), "book");
+  return books == nullptr ? nullptr : books->if_array();
+}
+
+void floor_plain(const boost::json::value& doc, std::vector<const boost::json::value*>& out) {
+  const boost::json::array* books = books_of(doc);
+  if (books == nullptr || books->size() <= 3) return;
+  if (const boost::json::value* title = find_in(&(*books)[3], "title")) out.push_back(title);
+}
+
+void floor_filter(const boost::json::value& doc, std::vector<const boost::json::value*>& out) {
+  const boost::json::array* books = books_of(doc);
+  if (books == nullptr) return;
+  for (const boost::json::value& book : *books) {
+    const boost::json::value* price = find_in(&book, "price");
+    const boost::json::value* category = find_in(&book, "category");
+    if (price != nullptr && price->is_number() && price->to_number<double>() > 10 &&
+        category != nullptr && category->is_string() && category->get_string() == "fiction") {
+      out.push_back(&book);
+    }
+  }
+}
+
+void floor_descendant(const boost::json::value& v, std::vector<const boost::json::value*>& out) {
+  if (const boost::json::object* obj = v.if_object()) {
+    if (const boost::json::value* author = obj->if_contains("author")) out.push_back(author);
+    for (const auto& m : *obj) {
+      if (m.value().is_structured()) floor_descendant(m.value(), out);
+    }
+  } else if (const boost::json::array* arr = v.if_array()) {
+    for (const boost::json::value& c : *arr) {
+      if (c.is_structured()) floor_descendant(c, out);
+    }
+  }
+}
+
+using FloorFn = void (*)(const boost::json::value&, std::vector<const boost::json::value*>&);
+
+void bm_floor(benchmark::State& state, std::size_t size_index, FloorFn fn) {
+  const boost::json::value& doc = inputs().docs[size_index];
+  std::size_t matches = 0;
+  for (auto _ : state) {
+    std::vector<const boost::json::value*> hits;
+    fn(doc, hits);
+    matches = hits.size();
+    benchmark::DoNotOptimize(hits.data());
+  }
+  state.counters["matches"] = static_cast<double>(matches);
 }
 
 // A step context of the engine's shape, for the hot-path micro-benchmarks.
@@ -236,6 +303,12 @@ void register_benchmarks() {
       benchmark::RegisterBenchmark(("jsonpath/" + suffix).c_str(), bm_select, k, p.path);
       benchmark::RegisterBenchmark(("jsonpath_resolve/" + suffix).c_str(), bm_resolve, k,
                                    p.path);
+    }
+    constexpr FloorFn kFloors[] = {floor_plain, floor_filter, floor_descendant};
+    for (std::size_t f = 0; f < std::size(kFloors); ++f) {
+      const std::string name =
+          std::string("jsonpath_floor/") + kPaths[f].label + "/" + kSizes[k].label;
+      benchmark::RegisterBenchmark(name.c_str(), bm_floor, k, kFloors[f]);
     }
   }
   benchmark::RegisterBenchmark("condition/compare", BM_ConditionCompare);
