@@ -1,6 +1,8 @@
 #include "aws/lambda_client.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <deque>
@@ -178,6 +180,13 @@ class LambdaClient::Worker {
 };
 
 void LambdaClient::Worker::run() {
+  // A write to a connection the peer closed must fail with EPIPE, not kill the process:
+  // CURLOPT_NOSIGNAL stops libcurl from ignoring SIGPIPE itself, and TLS writes can raise it.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+
   while (take_incoming()) {
     start_waiting();
     int running = 0;
