@@ -6,14 +6,13 @@
 #include <sys/types.h>
 
 #include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "host/function_pool.h"
 
@@ -31,10 +30,10 @@ struct FunctionPool::Environment {
   boost::asio::steady_timer timer;  // init timeout, then each invocation's timeout
   std::unique_ptr<HttpServer> api;
   State state = State::kInitializing;
-  std::optional<Reply> pending_next;     // the runtime's long poll, while kIdle
-  std::shared_ptr<Invocation> current;   // while kBusy; null once answered
-  std::string init_log;                  // output before the first invocation
-  std::string init_error;                // the document posted to /init/error
+  std::optional<Reply> pending_next;    // the runtime's long poll, while kIdle
+  std::shared_ptr<Invocation> current;  // while kBusy; null once answered
+  std::string init_log;                 // output before the first invocation
+  std::string init_error;               // the document posted to /init/error
   bool init_timed_out = false;
   std::array<char, 8192> read_buffer{};
 };

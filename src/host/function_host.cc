@@ -3,17 +3,16 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/json.hpp>
 
 #include "base/log.h"
 #include "base/uuid.h"
@@ -147,8 +146,7 @@ struct FunctionHost::Impl {
                                              const std::string& id) const;
   std::optional<HttpResponse> check_parameters(const HttpRequest& request,
                                                const std::string& id) const;
-  void run_invocation(FunctionPool& pool, std::shared_ptr<Invocation> inv, bool tail,
-                      Reply reply);
+  void run_invocation(FunctionPool& pool, std::shared_ptr<Invocation> inv, bool tail, Reply reply);
   Status build_pools(const HostOptions& options);
   void stop();
 };
@@ -191,8 +189,11 @@ Reply access_logged(Reply reply, const HttpRequest& request, const std::string& 
     const auto took = std::chrono::steady_clock::now() - begun;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
     log::info("host", "invoke_request",
-              {{"method", method}, {"path", path}, {"status", r.status},
-               {"duration_ms", static_cast<long long>(ms)}, {"request_id", id}});
+              {{"method", method},
+               {"path", path},
+               {"status", r.status},
+               {"duration_ms", static_cast<long long>(ms)},
+               {"request_id", id}});
     reply(std::move(r));
   };
 }
@@ -212,8 +213,8 @@ std::shared_ptr<Invocation> make_invocation(const FunctionPool& pool, const Invo
   inv->invoked_arn = pool.arn() + (target.qualifier.empty() ? "" : ":" + target.qualifier);
   const auto alias = pool.spec().aliases.find(target.qualifier);
   inv->executed_version = alias != pool.spec().aliases.end() ? alias->second
-                          : target.qualifier.empty()        ? "$LATEST"
-                                                            : target.qualifier;
+                          : target.qualifier.empty()         ? "$LATEST"
+                                                             : target.qualifier;
   inv->payload = request.body.empty() ? "{}" : std::move(request.body);
   if (const std::string* cc = request.header("X-Amz-Client-Context")) {
     inv->client_context = decode_client_context(*cc).value_or("");
@@ -272,8 +273,10 @@ std::optional<HttpResponse> FunctionHost::Impl::check(const HttpRequest& request
                                                       const std::string& id) {
   Result<InvokeTarget> target = parse_invoke_target(request.target);
   if (!target.ok() && target.error().code == ErrorCode::kNotFound) {
-    return service_error(404, "UnknownOperationException", "Unknown operation " + request.method +
-                         " " + request.target.substr(0, request.target.find('?')), id);
+    return service_error(404, "UnknownOperationException",
+                         "Unknown operation " + request.method + " " +
+                             request.target.substr(0, request.target.find('?')),
+                         id);
   }
   if (request.method != "POST") {
     return service_error(405, "UnknownOperationException", "Invoke takes POST", id);
@@ -297,12 +300,11 @@ std::optional<HttpResponse> FunctionHost::Impl::check(const HttpRequest& request
 
 std::optional<HttpResponse> FunctionHost::Impl::check_function(const InvokeTarget& target,
                                                                const std::string& id) const {
-  const std::string arn_prefix = "arn:aws:lambda:" + region + ":" + options.account_id +
-                                 ":function:" + target.function_name;
+  const std::string arn_prefix =
+      "arn:aws:lambda:" + region + ":" + options.account_id + ":function:" + target.function_name;
   const auto pool = pools.find(target.function_name);
   if (pool == pools.end()) {
-    return service_error(404, "ResourceNotFoundException", "Function not found: " + arn_prefix,
-                         id);
+    return service_error(404, "ResourceNotFoundException", "Function not found: " + arn_prefix, id);
   }
   const FunctionSpec& spec = pool->second->spec();
   const std::string& q = target.qualifier;
@@ -393,8 +395,7 @@ Status FunctionHost::Impl::build_pools(const HostOptions& options) {
   std::optional<std::string> ric;
   for (const FunctionSpec& spec : options.functions) {
     PoolSettings settings;
-    settings.arn = "arn:aws:lambda:" + region + ":" + options.account_id + ":function:" +
-                   spec.name;
+    settings.arn = "arn:aws:lambda:" + region + ":" + options.account_id + ":function:" + spec.name;
     if (spec.runtime == Runtime::kNodejs) {
       if (!ric) {
         Result<std::string> found = find_node_ric(options.node_ric);
@@ -406,8 +407,8 @@ Status FunctionHost::Impl::build_pools(const HostOptions& options) {
     } else {
       settings.program = (fs::path(spec.code_dir) / "bootstrap").string();
     }
-    settings.env = runtime_environment(spec, region,
-                                       fs::path(settings.program).parent_path().string());
+    settings.env =
+        runtime_environment(spec, region, fs::path(settings.program).parent_path().string());
     settings.echo_output = options.echo_function_output;
     settings.event_retries = options.event_retries;
     settings.event_retry_delay = options.event_retry_delay;
@@ -452,7 +453,8 @@ Result<std::unique_ptr<FunctionHost>> FunctionHost::start(HostOptions options) {
     }
   });
   log::info("host", "host_started",
-            {{"address", raw->options.bind_address}, {"port", raw->server->port()},
+            {{"address", raw->options.bind_address},
+             {"port", raw->server->port()},
              {"functions", static_cast<unsigned long>(raw->pools.size())},
              {"auth", raw->check_auth}});
   return std::unique_ptr<FunctionHost>(new FunctionHost(std::move(impl)));
@@ -475,8 +477,7 @@ std::string FunctionHost::endpoint_url() const {
 }
 
 std::string FunctionHost::function_arn(const std::string& name) const {
-  return "arn:aws:lambda:" + impl_->region + ":" + impl_->options.account_id + ":function:" +
-         name;
+  return "arn:aws:lambda:" + impl_->region + ":" + impl_->options.account_id + ":function:" + name;
 }
 
 }  // namespace allma::host

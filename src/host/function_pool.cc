@@ -1,14 +1,13 @@
 #include "host/function_pool.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <optional>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <fmt/format.h>
+#include <cstdio>
+#include <optional>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -26,7 +25,6 @@ std::string error_doc(std::string_view message, std::string_view type) {
   if (!type.empty()) doc["errorType"] = type;
   return boost::json::serialize(doc);
 }
-
 
 namespace {
 
@@ -172,14 +170,13 @@ void FunctionPool::watch_exit(const std::shared_ptr<Env>& env) {
 
 void FunctionPool::read_output(const std::shared_ptr<Env>& env) {
   std::weak_ptr<Env> weak = env;
-  env->output.async_read_some(
-      asio::buffer(env->read_buffer),
-      [this, weak](const boost::system::error_code& ec, std::size_t n) {
-        std::shared_ptr<Env> e = weak.lock();
-        if (ec || !e) return;
-        append_output(*e, e->read_buffer.data(), n);
-        read_output(e);
-      });
+  env->output.async_read_some(asio::buffer(env->read_buffer),
+                              [this, weak](const boost::system::error_code& ec, std::size_t n) {
+                                std::shared_ptr<Env> e = weak.lock();
+                                if (ec || !e) return;
+                                append_output(*e, e->read_buffer.data(), n);
+                                read_output(e);
+                              });
 }
 
 void FunctionPool::append_output(Env& env, const char* data, std::size_t n) {
@@ -196,8 +193,8 @@ void FunctionPool::append_output(Env& env, const char* data, std::size_t n) {
 void FunctionPool::drain_output(Env& env) {
   if (!env.output.is_open()) return;
   for (;;) {
-    const ssize_t n = ::read(env.output.native_handle(), env.read_buffer.data(),
-                             env.read_buffer.size());
+    const ssize_t n =
+        ::read(env.output.native_handle(), env.read_buffer.data(), env.read_buffer.size());
     if (n <= 0) return;
     append_output(env, env.read_buffer.data(), static_cast<std::size_t>(n));
   }
@@ -212,13 +209,17 @@ void FunctionPool::on_exit(const std::shared_ptr<Env>& env) {
   env->state = State::kDead;
   env->api->close();
   env->timer.cancel();
-  log::info("host", "runtime_exited", {{"function", spec_.name}, {"env", env->id},
-                                      {"pid", static_cast<long>(env->pid)}, {"how", how}});
+  log::info("host", "runtime_exited",
+            {{"function", spec_.name},
+             {"env", env->id},
+             {"pid", static_cast<long>(env->pid)},
+             {"how", how}});
 
   if (env->current) {
     const std::string id = env->current->request_id;
-    finish(*env, error_doc("RequestId: " + id + " Error: Runtime exited with error: " + how,
-                           "Runtime.ExitError"),
+    finish(*env,
+           error_doc("RequestId: " + id + " Error: Runtime exited with error: " + how,
+                     "Runtime.ExitError"),
            "Unhandled");
   } else if (was == State::kInitializing && !ready_.empty()) {
     // The invocation that waited for this process gets its init failure, as on AWS.
@@ -231,9 +232,9 @@ void FunctionPool::on_exit(const std::shared_ptr<Env>& env) {
                 ? error_doc("RequestId: " + inv->request_id + " Error: init timed out after " +
                                 std::to_string(settings_.init_timeout.count()) + ".00 seconds",
                             "Runtime.InitError")
-                : error_doc("RequestId: " + inv->request_id +
-                                " Error: Runtime exited with error: " + how,
-                            "Runtime.ExitError");
+                : error_doc(
+                      "RequestId: " + inv->request_id + " Error: Runtime exited with error: " + how,
+                      "Runtime.ExitError");
     }
     inv->log = env->init_log + inv->log;
     complete(inv, InvocationResult{doc, "Unhandled", log_tail(inv->log), {}, {}});
@@ -250,9 +251,9 @@ void FunctionPool::on_init_timeout(const std::shared_ptr<Env>& env) {
 
 void FunctionPool::on_timeout(const std::shared_ptr<Env>& env) {
   Invocation& inv = *env->current;
-  const std::string message =
-      format_iso8601(std::chrono::system_clock::now()) + " " + inv.request_id +
-      " Task timed out after " + std::to_string(spec_.timeout.count()) + ".00 seconds";
+  const std::string message = format_iso8601(std::chrono::system_clock::now()) + " " +
+                              inv.request_id + " Task timed out after " +
+                              std::to_string(spec_.timeout.count()) + ".00 seconds";
   log::warn("host", "invocation_timed_out",
             {{"function", spec_.name}, {"request_id", inv.request_id}, {"env", env->id}});
   signal_group(env->pid, SIGKILL);
@@ -307,8 +308,8 @@ void FunctionPool::finish(Env& env, std::string payload, std::string function_er
   inv->log += fmt::format(
       "REPORT RequestId: {}\tDuration: {:.2f} ms\tBilled Duration: {} ms\tMemory Size: {} MB\n",
       inv->request_id, ms, static_cast<long long>(ms) + 1, spec_.memory_mb);
-  InvocationResult result{std::move(payload), std::move(function_error), log_tail(inv->log), {},
-                          {}};
+  InvocationResult result{
+      std::move(payload), std::move(function_error), log_tail(inv->log), {}, {}};
   complete(inv, std::move(result));
   pump();
 }
@@ -318,8 +319,10 @@ void FunctionPool::complete(const std::shared_ptr<Invocation>& inv, InvocationRe
   if (inv->is_event && !result.function_error.empty() && retry_event(inv)) return;
   inv->finished = true;
   if (inv->is_event && !result.function_error.empty()) {
-    log::warn("host", "event_failed", {{"function", spec_.name}, {"request_id", inv->request_id},
-                                       {"attempts", inv->attempt + 1}});
+    log::warn("host", "event_failed",
+              {{"function", spec_.name},
+               {"request_id", inv->request_id},
+               {"attempts", inv->attempt + 1}});
   }
   if (inv->done) inv->done(std::move(result));
 }
@@ -331,7 +334,9 @@ bool FunctionPool::retry_event(const std::shared_ptr<Invocation>& inv) {
   ++inv->attempt;
   ++retries_waiting_;
   log::warn("host", "event_retry_scheduled",
-            {{"function", spec_.name}, {"request_id", inv->request_id}, {"attempt", inv->attempt},
+            {{"function", spec_.name},
+             {"request_id", inv->request_id},
+             {"attempt", inv->attempt},
              {"delay_ms", static_cast<long long>(delay.count())}});
   auto timer = std::make_shared<asio::steady_timer>(io_, delay);
   timer->async_wait([this, timer, inv](const boost::system::error_code& ec) {
@@ -357,7 +362,8 @@ std::vector<pid_t> FunctionPool::shutdown() {
   stopping_ = true;
   if (!events_.empty() || retries_waiting_ > 0) {
     log::warn("host", "events_dropped",
-              {{"function", spec_.name}, {"queued", static_cast<unsigned long>(events_.size())},
+              {{"function", spec_.name},
+               {"queued", static_cast<unsigned long>(events_.size())},
                {"waiting_for_retry", retries_waiting_}});
   }
   for (auto* queue : {&ready_, &events_}) {

@@ -79,11 +79,10 @@ class FunctionPool {
   bool retry_event(const std::shared_ptr<Invocation>& inv);
   void fail_service(Invocation& inv, const std::string& message);
 
-  void on_runtime_request(const std::weak_ptr<Environment>& weak, HttpRequest request,
-                          Reply reply);
+  void on_runtime_request(const std::weak_ptr<Environment>& weak, HttpRequest request, Reply reply);
   void on_next(Environment& env, Reply reply);
-  void on_result(Environment& env, const std::string& id, bool is_error,
-                 const HttpRequest& request, const Reply& reply);
+  void on_result(Environment& env, const std::string& id, bool is_error, const HttpRequest& request,
+                 const Reply& reply);
   void on_init_error(Environment& env, const HttpRequest& request, const Reply& reply);
 
   boost::asio::io_context& io_;

@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <set>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "json/parse.h"
 
@@ -66,10 +65,10 @@ Result<int> get_int(const boost::json::object& o, std::string_view key, const st
   const boost::json::value* v = o.if_contains(key);
   if (v == nullptr) return fallback;
   const std::string where = at + "/" + std::string(key);
-  const std::string range = "must be an integer from " + std::to_string(min) + " to " +
-                            std::to_string(max);
-  if (v->is_double() && v->as_double() == static_cast<double>(static_cast<long long>(
-                                              v->as_double()))) {
+  const std::string range =
+      "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (v->is_double() &&
+      v->as_double() == static_cast<double>(static_cast<long long>(v->as_double()))) {
     const double d = v->as_double();
     if (d < min || d > max) return r.at(where, range);
     return static_cast<int>(d);
@@ -105,8 +104,7 @@ Result<std::vector<std::pair<std::string, std::string>>> get_environment(
 }
 
 Result<std::map<std::string, std::string>> get_aliases(const boost::json::object& o,
-                                                       const std::string& at,
-                                                       const Reporter& r) {
+                                                       const std::string& at, const Reporter& r) {
   std::map<std::string, std::string> aliases;
   const boost::json::value* v = o.if_contains("aliases");
   if (v == nullptr) return aliases;

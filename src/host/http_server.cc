@@ -1,9 +1,5 @@
 #include "host/http_server.h"
 
-#include <chrono>
-#include <exception>
-#include <list>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +8,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <list>
 
 #include "base/log.h"
 
@@ -59,8 +58,7 @@ void copy_header(const http::request_parser<http::string_body>& parser, ReadResu
   out.request.method = std::string(h.method_string());
   out.request.target = std::string(h.target());
   for (const auto& field : h) {
-    out.request.headers.emplace_back(std::string(field.name_string()),
-                                     std::string(field.value()));
+    out.request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
   out.keep_alive = h.keep_alive();
 }
@@ -252,9 +250,8 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::listen(asio::io_context& io,
-                                                       const std::string& address,
-                                                       uint16_t port, std::size_t body_limit,
-                                                       Handler handler) {
+                                                       const std::string& address, uint16_t port,
+                                                       std::size_t body_limit, Handler handler) {
   error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address, ec);
   if (ec) {

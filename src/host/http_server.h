@@ -25,9 +25,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method;
-  std::string target;  // raw request target, percent-encoded, with the query
-  HeaderList headers;  // names as received
-  std::string body;    // empty when body_too_large
+  std::string target;           // raw request target, percent-encoded, with the query
+  HeaderList headers;           // names as received
+  std::string body;             // empty when body_too_large
   bool body_too_large = false;  // the body was over the server's limit and was discarded
 
   // The first header named `name` (case-insensitive), or nullptr.

@@ -1,8 +1,7 @@
 #include "host/invoke_api.h"
 
-#include <vector>
-
 #include <boost/json.hpp>
+#include <vector>
 
 #include "host/encoding.h"
 #include "host/function_spec.h"
@@ -42,9 +41,7 @@ Result<std::string> query_qualifier(std::string_view query) {
   return std::string();
 }
 
-bool is_valid_qualifier(std::string_view q) {
-  return q == "$LATEST" || is_valid_function_name(q);
-}
+bool is_valid_qualifier(std::string_view q) { return q == "$LATEST" || is_valid_function_name(q); }
 
 // Splits a decoded FunctionName into name and qualifier.
 Result<InvokeTarget> split_name(const std::string& text) {
@@ -107,8 +104,9 @@ Result<InvokeTarget> parse_invoke_target(std::string_view target) {
   if (!qualifier->empty()) {
     if (!is_valid_qualifier(*qualifier)) return invalid("malformed Qualifier: " + *qualifier);
     if (!t->qualifier.empty() && t->qualifier != *qualifier) {
-      return invalid("The derived qualifier from the function name does not match the specified "
-                     "qualifier.");
+      return invalid(
+          "The derived qualifier from the function name does not match the specified "
+          "qualifier.");
     }
     t->qualifier = *qualifier;
   }

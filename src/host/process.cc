@@ -92,8 +92,8 @@ void reset_signals() {
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
 }
 
-[[noreturn]] void run_guard(const SpawnSpec& spec, char* const* argv, char* const* envp,
-                            int out_fd, pid_t parent) {
+[[noreturn]] void run_guard(const SpawnSpec& spec, char* const* argv, char* const* envp, int out_fd,
+                            pid_t parent) {
   setpgid(0, 0);
   reset_signals();
   struct sigaction died {};

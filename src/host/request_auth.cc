@@ -1,10 +1,10 @@
 #include "host/request_auth.h"
 
-#include <ctime>
-#include <string_view>
+#include <openssl/crypto.h>
 
 #include <boost/json.hpp>
-#include <openssl/crypto.h>
+#include <ctime>
+#include <string_view>
 
 #include "aws/sigv4.h"
 #include "json/parse.h"
@@ -17,7 +17,7 @@ constexpr auto kMaxSkew = std::chrono::minutes(15);
 
 struct ParsedAuthorization {
   std::string access_key_id;
-  std::string date;     // yyyymmdd from the credential scope
+  std::string date;  // yyyymmdd from the credential scope
   std::string region;
   std::string service;
   std::string signed_headers;
@@ -178,8 +178,8 @@ std::optional<AuthFailure> verify_request(const HttpRequest& request,
 
   const aws::Signature expected = aws::sign_v4(in, creds);
   if (expected.signature.size() != auth->signature.size() ||
-      CRYPTO_memcmp(expected.signature.data(), auth->signature.data(),
-                    expected.signature.size()) != 0) {
+      CRYPTO_memcmp(expected.signature.data(), auth->signature.data(), expected.signature.size()) !=
+          0) {
     return AuthFailure{"InvalidSignatureException",
                        "The request signature we calculated does not match the signature you "
                        "provided. Check your AWS Secret Access Key and signing method."};

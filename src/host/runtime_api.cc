@@ -31,9 +31,9 @@ void FunctionPool::on_runtime_request(const std::weak_ptr<Env>& weak, HttpReques
     return;
   }
   std::string path = request.target.substr(0, request.target.find('?'));
-  log::debug("host", "runtime_request",
-             {{"function", spec_.name}, {"env", env->id}, {"method", request.method},
-              {"path", path}});
+  log::debug(
+      "host", "runtime_request",
+      {{"function", spec_.name}, {"env", env->id}, {"method", request.method}, {"path", path}});
   if (path.rfind(kRuntimePrefix, 0) != 0) {
     reply(runtime_answer(404, error_doc("unknown path " + path, "InvalidPath")));
     return;
@@ -63,14 +63,15 @@ void FunctionPool::on_runtime_request(const std::weak_ptr<Env>& weak, HttpReques
 void FunctionPool::on_next(Env& env, Reply reply) {
   if (env.current) {
     // The runtime asks for more work without answering: AWS treats this as a runtime failure.
-    finish(env, error_doc("RequestId: " + env.current->request_id +
-                              " Error: runtime asked for the next invocation without answering",
-                          "Runtime.InvalidResponse"),
+    finish(env,
+           error_doc("RequestId: " + env.current->request_id +
+                         " Error: runtime asked for the next invocation without answering",
+                     "Runtime.InvalidResponse"),
            "Unhandled");
   }
   if (env.pending_next) {
-    (*env.pending_next)(runtime_answer(400, error_doc("a second concurrent next request",
-                                                      "InvalidStateTransition")));
+    (*env.pending_next)(runtime_answer(
+        400, error_doc("a second concurrent next request", "InvalidStateTransition")));
   }
   if (env.state == State::kInitializing) {
     env.timer.cancel();
@@ -95,9 +96,9 @@ void FunctionPool::on_result(Env& env, const std::string& id, bool is_error,
     r.close = true;
     reply(std::move(r));
     finish(env,
-           error_doc("Response payload size exceeded maximum allowed payload size (" + limit +
-                         " bytes).",
-                     "Function.ResponseSizeTooLarge"),
+           error_doc(
+               "Response payload size exceeded maximum allowed payload size (" + limit + " bytes).",
+               "Function.ResponseSizeTooLarge"),
            "Unhandled");
     return;
   }
@@ -113,8 +114,8 @@ void FunctionPool::on_result(Env& env, const std::string& id, bool is_error,
 
 void FunctionPool::on_init_error(Env& env, const HttpRequest& request, const Reply& reply) {
   if (env.state != State::kInitializing) {
-    reply(runtime_answer(403, error_doc("init/error after initialization",
-                                        "InvalidStateTransition")));
+    reply(runtime_answer(403,
+                         error_doc("init/error after initialization", "InvalidStateTransition")));
     return;
   }
   std::string doc = request.body;

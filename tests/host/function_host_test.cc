@@ -1,8 +1,9 @@
 // The Invoke API of the real host, with real runtime processes, over loopback.
 #include "host/function_host.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 #include "host/encoding.h"
 #include "host_test_support.h"

@@ -1,10 +1,10 @@
 #include "host/function_spec.h"
 
-#include <filesystem>
-#include <fstream>
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <fstream>
 
 namespace allma::host {
 namespace {
@@ -107,8 +107,7 @@ TEST(FunctionsFile, InvalidFunctionNameIsAnError) {
 TEST(FunctionsFile, ProvidedWithoutBootstrapIsAnError) {
   const std::string message =
       error_of(R"({"functions":[{"name":"f","runtime":"provided","codeDir":"node"}]})");
-  EXPECT_EQ(message.rfind("functions.json: /functions/0/codeDir: no executable bootstrap", 0),
-            0u)
+  EXPECT_EQ(message.rfind("functions.json: /functions/0/codeDir: no executable bootstrap", 0), 0u)
       << message;
 }
 

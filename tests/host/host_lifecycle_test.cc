@@ -1,12 +1,12 @@
 // Execution environments of the real host: reuse, failures, events, and stopping.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "host/function_host.h"
 #include "host_test_support.h"
@@ -119,11 +119,12 @@ TEST_F(HostLifecycle, EveryEventInvocationRuns) {
   std::filesystem::remove(out);
   start(R"({"name": "append", "runtime": "provided", "handler": "append.handler",
             "codeDir": "tutorial", "reservedConcurrency": 2,
-            "environment": {"APPEND_TO": ")" + out + R"("}})");
+            "environment": {"APPEND_TO": ")" +
+        out + R"("}})");
   constexpr int kEvents = 25;
   for (int i = 0; i < kEvents; ++i) {
-    HttpResult r = invoke("append", "{\"event\":" + std::to_string(i) + "}",
-                          {"X-Amz-Invocation-Type: Event"});
+    HttpResult r =
+        invoke("append", "{\"event\":" + std::to_string(i) + "}", {"X-Amz-Invocation-Type: Event"});
     ASSERT_EQ(r.status, 202) << r.error;
   }
 
@@ -155,12 +156,15 @@ std::vector<std::string> lines_when(const std::string& path, std::size_t count) 
 }
 
 TEST_F(HostLifecycle, FailedEventIsRetriedTwiceWithTheSameRequestId) {
-  const std::string out = ::testing::TempDir() + "/retries-" + marker_.substr(marker_.find('=') + 1);
+  const std::string out =
+      ::testing::TempDir() + "/retries-" + marker_.substr(marker_.find('=') + 1);
   std::filesystem::remove(out);
   HostOptions options;
   options.event_retry_delay = std::chrono::milliseconds(20);
   start(R"({"name": "fail-event", "runtime": "provided", "handler": "error", "codeDir": "custom",
-            "environment": {"APPEND_TO": ")" + out + R"("}})", options);
+            "environment": {"APPEND_TO": ")" +
+            out + R"("}})",
+        options);
   HttpResult r = invoke("fail-event", "{}", {"X-Amz-Invocation-Type: Event"});
   ASSERT_EQ(r.status, 202) << r.error;
 

@@ -1,10 +1,10 @@
 // The limits AWS enforces, enforced by the real host on real runtime processes.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <chrono>
 #include <regex>
 #include <thread>
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "host/function_host.h"
 #include "host_test_support.h"

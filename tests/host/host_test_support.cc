@@ -1,14 +1,13 @@
 #include "host_test_support.h"
 
+#include <curl/curl.h>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
-
-#include <boost/json.hpp>
-#include <curl/curl.h>
-#include <gtest/gtest.h>
 
 #include "host/encoding.h"
 
@@ -77,8 +76,7 @@ HttpResult http_post(const std::string& url, const std::string& body,
 
 std::string functions_dir() { return ALLMA_HOST_FUNCTIONS_DIR; }
 
-std::unique_ptr<FunctionHost> start_host(const std::string& functions_json,
-                                         HostOptions options) {
+std::unique_ptr<FunctionHost> start_host(const std::string& functions_json, HostOptions options) {
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(functions_json, ec);
   EXPECT_FALSE(ec) << "test functions document is not JSON";
@@ -148,8 +146,8 @@ namespace allma::host::testing {
 
 std::string example_functions(const std::string& marker, const std::string& extra) {
   const std::size_t eq = marker.find('=');
-  const std::string env = "\"environment\": {\"" + marker.substr(0, eq) + "\": \"" +
-                          marker.substr(eq + 1) + "\"";
+  const std::string env =
+      "\"environment\": {\"" + marker.substr(0, eq) + "\": \"" + marker.substr(eq + 1) + "\"";
   auto fn = [&env](const std::string& name, const std::string& rest, const std::string& vars) {
     return "{\"name\": \"" + name + "\", " + rest + ", " + env + vars + "}}";
   };

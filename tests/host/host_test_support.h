@@ -4,12 +4,11 @@
 
 #include <sys/types.h>
 
+#include <boost/json/value.hpp>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "host/function_host.h"
 

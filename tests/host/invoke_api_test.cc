@@ -28,10 +28,8 @@ INSTANTIATE_TEST_SUITE_P(
         TargetCase{"/2015-03-31/functions/echo/invocations", "echo", ""},
         TargetCase{"/2015-03-31/functions/echo%3Aprod/invocations", "echo", "prod"},
         TargetCase{"/2015-03-31/functions/echo:prod/invocations", "echo", "prod"},
-        TargetCase{"/2015-03-31/functions/echo/invocations?Qualifier=%24LATEST", "echo",
-                   "$LATEST"},
-        TargetCase{"/2015-03-31/functions/123456789012%3Afunction%3Aecho/invocations", "echo",
-                   ""},
+        TargetCase{"/2015-03-31/functions/echo/invocations?Qualifier=%24LATEST", "echo", "$LATEST"},
+        TargetCase{"/2015-03-31/functions/123456789012%3Afunction%3Aecho/invocations", "echo", ""},
         TargetCase{"/2015-03-31/functions/123456789012:function:echo:7/invocations", "echo", "7"},
         TargetCase{"/2015-03-31/functions/"
                    "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Aecho/invocations",
@@ -72,7 +70,8 @@ TEST(InvokeErrorShape, CarriesTheTypeHeaderAndAUserBody) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, R"({"Type":"User","message":"Function not found: x"})");
   bool has_type = false;
-  for (const auto& [k, v] : r.headers) has_type |= k == "x-amzn-ErrorType" && v == "ResourceNotFoundException";
+  for (const auto& [k, v] : r.headers)
+    has_type |= k == "x-amzn-ErrorType" && v == "ResourceNotFoundException";
   EXPECT_TRUE(has_type);
 }
 
@@ -86,7 +85,9 @@ TEST(LogResultEncoding, RoundTripsEveryLength) {
 
 TEST(LogResultEncoding, EncodesLikeRfc4648) { EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy"); }
 
-TEST(LogResultEncoding, RejectsForeignCharacters) { EXPECT_FALSE(base64_decode("Zm9v*mFy").has_value()); }
+TEST(LogResultEncoding, RejectsForeignCharacters) {
+  EXPECT_FALSE(base64_decode("Zm9v*mFy").has_value());
+}
 
 }  // namespace
 }  // namespace allma::host
