@@ -267,10 +267,12 @@ Val Renderer::data_member(const DataFrame& frame, std::string_view name) const {
     return scope_.is_single() ? Val::ref(&scope_.single()) : Val::root();
   }
   if (!frame.iterating) return Val();
-  if (name == "index") return Val::owned(bj::value(frame.index));
-  if (name == "key") return frame.key;
-  if (name == "first") return Val::owned(bj::value(frame.first));
-  if (name == "last") return Val::owned(bj::value(frame.last));
+  static const bj::value kTrue(true);
+  static const bj::value kFalse(false);
+  if (name == "index") return Val::ref(&*frame.index);
+  if (name == "key") return Val::ref(&*frame.key);
+  if (name == "first") return Val::ref(frame.first ? &kTrue : &kFalse);
+  if (name == "last") return Val::ref(frame.last ? &kTrue : &kFalse);
   return Val();
 }
 
@@ -319,7 +321,7 @@ bool Renderer::iteration(const Statement& st, const Val* params, const Env& env,
                          const DataFrame& frame) {
   Piece piece;
   bool s = invoke(st.program.get(), params[0], env, &frame, params, 2, true, piece);
-  if (s && piece.is_prim) out_ += piece.prim.text();
+  if (s && piece.is_prim) piece.prim.append_to(out_);
   return s;
 }
 
@@ -329,13 +331,15 @@ bool Renderer::each(const Val& v, const Val& self, const Statement& st, const En
   DataFrame frame;
   frame.parent = env.data;
   frame.iterating = true;
+  frame.key.emplace();
+  frame.index.emplace();
   std::size_t count = 0;
   if (json::truthy(p) && p->is_array()) {
     const bj::array& arr = p->get_array();
     for (std::size_t i = 0; i < arr.size(); ++i, ++count) {
-      std::array<Val, 2> params{Val::ref(&arr[i]), Val::owned(bj::value(std::uint64_t{i}))};
-      frame.key = params[1];
-      frame.index = i;
+      *frame.key = std::uint64_t{i};
+      *frame.index = std::uint64_t{i};
+      std::array<Val, 2> params{Val::ref(&arr[i]), Val::ref(&*frame.key)};
       frame.first = i == 0;
       frame.last = i + 1 == arr.size();
       if (!iteration(st, params.data(), env, frame)) return false;
@@ -358,9 +362,9 @@ bool Renderer::each_object(const bj::object& obj, const Statement& st, const Env
                    [&](auto* a, auto* b) { return index_of(a) < index_of(b); });
   for (std::size_t i = 0; i < order.size(); ++i, ++count) {
     const bj::key_value_pair* kv = order[i];
-    std::array<Val, 2> params{Val::ref(&kv->value()), Val::owned(bj::value(bj::string(kv->key())))};
-    frame.key = params[1];
-    frame.index = i;
+    *frame.key = kv->key();
+    *frame.index = std::uint64_t{i};
+    std::array<Val, 2> params{Val::ref(&kv->value()), Val::ref(&*frame.key)};
     frame.first = i == 0;
     frame.last = i + 1 == order.size();
     if (!iteration(st, params.data(), env, frame)) return false;

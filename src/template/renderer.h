@@ -5,6 +5,7 @@
 
 #include <boost/container/small_vector.hpp>
 #include <boost/json/value.hpp>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -39,8 +40,8 @@ using ast::Statement;
 struct DataFrame {
   const DataFrame* parent = nullptr;
   bool iterating = false;
-  Val key;
-  std::uint64_t index = 0;
+  std::optional<bj::value> key;    // set by `each`, updated in place on each iteration
+  std::optional<bj::value> index;  // likewise
   bool first = false;
   bool last = false;
 };
@@ -81,12 +82,21 @@ struct Prim {
 
   double as_number() const { return is_bool ? (boolean ? 1 : 0) : number; }
   std::string text() const {
-    if (is_bool) return boolean ? "true" : "false";
-    if (number == static_cast<double>(static_cast<std::int64_t>(number)) && number < 1e15 &&
-        number > -1e15 && !(number == 0 && std::signbit(number))) {
-      return std::to_string(static_cast<std::int64_t>(number));
+    std::string out;
+    append_to(out);
+    return out;
+  }
+  void append_to(std::string& out) const {
+    if (is_bool) {
+      out += boolean ? "true" : "false";
+    } else if (number == static_cast<double>(static_cast<std::int64_t>(number)) && number < 1e15 &&
+               number > -1e15 && !(number == 0 && std::signbit(number))) {
+      char buf[24];
+      auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(number)).ptr;
+      out.append(buf, end);
+    } else {
+      out += json::format_number(number);
     }
-    return json::format_number(number);
   }
 };
 
@@ -115,7 +125,7 @@ class Acc {
 
   void prim(Prim p) {
     if (state_ == State::kString) {
-      out_ += p.text();
+      p.append_to(out_);
     } else if (state_ == State::kPrim) {
       pending_ = Prim{false, false, pending_.as_number() + p.as_number()};
     } else {
