@@ -18,7 +18,8 @@ std::string_view function_error_type(const Error& error) {
 }
 
 // The Step Functions name Lambda task errors carry for `error`. Transient service errors keep
-// the service's exception name in details.cause (see lambda_step.cc).
+// the service's exception name in details.cause (see lambda_step.cc) and the HTTP status in
+// details.statusCode (aws::service_error); transport failures have no status.
 std::string_view step_functions_name(const Error& error) {
   if (error.code == ErrorCode::kDeadlineExceeded) return "States.Timeout";
   if (error.code == ErrorCode::kFunctionError) return "Lambda.Unknown";
@@ -28,7 +29,7 @@ std::string_view step_functions_name(const Error& error) {
   if (cause != nullptr && cause->is_string() && cause->get_string() == "TooManyRequestsException") {
     return "Lambda.TooManyRequestsException";
   }
-  bool is_service = d != nullptr && d->contains("status");
+  bool is_service = d != nullptr && d->contains("statusCode");
   return is_service ? "Lambda.ServiceException" : "Lambda.SdkClientException";
 }
 
