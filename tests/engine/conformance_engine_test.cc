@@ -31,30 +31,38 @@ struct NotApplicable {
 };
 
 constexpr NotApplicable kNotApplicable[] = {
-    {"cli-002", "moduleIdentifier on a CUSTOM_LAMBDA_INVOKE step: the schema forbids it "
-                "(reference §2.2), so allma's loader rejects the step"},
-    {"cli-007", "handler-level re-validation: allma validates the step when the flow loads, so a "
-                "step without lambdaFunctionArnTemplate never reaches prepare_invoke "
-                "(CliHandlerCase.StepWithoutArnTemplateIsRejectedAtLoad)"},
+    {"cli-002",
+     "moduleIdentifier on a CUSTOM_LAMBDA_INVOKE step: the schema forbids it "
+     "(reference §2.2), so allma's loader rejects the step"},
+    {"cli-007",
+     "handler-level re-validation: allma validates the step when the flow loads, so a "
+     "step without lambdaFunctionArnTemplate never reaches prepare_invoke "
+     "(CliHandlerCase.StepWithoutArnTemplateIsRejectedAtLoad)"},
     {"cli-008", "execution traces bucket: allma keeps traces in its execution store, no S3"},
     {"init-002", "executionOverrides.startStepInstanceId: allma has no execution overrides"},
-    {"init-003", "execution-log metadata record and _internal.loggingBootstrapped: allma "
-                 "always records executions in its store and has no such runtime state"},
-    {"init-004", "executionOverrides.startFromState: allma continues stored executions with "
-                 "Executor::resume instead"},
+    {"init-003",
+     "execution-log metadata record and _internal.loggingBootstrapped: allma "
+     "always records executions in its store and has no such runtime state"},
+    {"init-004",
+     "executionOverrides.startFromState: allma continues stored executions with "
+     "Executor::resume instead"},
     {"init-005", "S3 context pointers: allma does not offload to S3"},
-    {"init-006", "StartFlowExecutionInput.flowDefinitionId: Executor::start takes the loaded "
-                 "flow itself, so there is no id to omit"},
-    {"limit-007", "the '<stepId>_to_<next>' key counts a condition that is not one of the step's "
-                  "transitions; choose_next picks the transition itself, so that cannot arise"},
+    {"init-006",
+     "StartFlowExecutionInput.flowDefinitionId: Executor::start takes the loaded "
+     "flow itself, so there is no id to omit"},
+    {"limit-007",
+     "the '<stepId>_to_<next>' key counts a condition that is not one of the step's "
+     "transitions; choose_next picks the transition itself, so that cannot arise"},
     {"loop-007", "WAIT_FOR_EXTERNAL_EVENT: allma runs no such step type"},
     {"loop-008", "POLL_EXTERNAL_API: allma runs no such step type"},
     {"loop-009", "resume payload of WAIT_FOR_EXTERNAL_EVENT: allma runs no such step type"},
-    {"loop-010", "a current step missing from the definition: allma's loader checks every step "
-                 "reference (reference §2.1), so an execution cannot point at one"},
-    {"loop-011", "flow definition load failure: allma loads and validates the flow before an "
-                 "execution exists; a load failure is reported by the loader, no execution "
-                 "starts"},
+    {"loop-010",
+     "a current step missing from the definition: allma's loader checks every step "
+     "reference (reference §2.1), so an execution cannot point at one"},
+    {"loop-011",
+     "flow definition load failure: allma loads and validates the flow before an "
+     "execution exists; a load failure is reported by the loader, no execution "
+     "starts"},
 };
 
 // ---- Deviations: each asserts what allma does instead ----------------------------------------
@@ -145,10 +153,11 @@ struct EngineBug {
 };
 
 const EngineBug kEngineBugs[] = {
-    {"term-003", "engine bug: an Error without a name gives errorName \"\" instead of "
-                 "\"StepProcessingError\" (reference §11.6). Fix in src/engine/executor.cc "
-                 "error_info(): {\"errorName\", error.name.empty() ? \"StepProcessingError\" : "
-                 "error.name}"},
+    {"term-003",
+     "engine bug: an Error without a name gives errorName \"\" instead of "
+     "\"StepProcessingError\" (reference §11.6). Fix in src/engine/executor.cc "
+     "error_info(): {\"errorName\", error.name.empty() ? \"StepProcessingError\" : "
+     "error.name}"},
 };
 
 template <typename T, std::size_t N>

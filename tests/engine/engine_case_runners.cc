@@ -168,8 +168,7 @@ bool check_state_key(std::string_view key, const json::value& want, const StepSt
   } else if (key == "errorInfo_subset") {
     EXPECT_TRUE(json_subset(want, error_info)) << json::serialize(error_info);
   } else if (key == "errorDetails_subset") {
-    EXPECT_TRUE(json_subset(want, error_info.at("errorDetails")))
-        << json::serialize(error_info);
+    EXPECT_TRUE(json_subset(want, error_info.at("errorDetails"))) << json::serialize(error_info);
   } else if (key == "errorInfo_absent") {
     EXPECT_FALSE(state.contains("errorInfo")) << json::serialize(state);
   } else if (key == "outputData") {
@@ -239,8 +238,8 @@ int status_of(std::string_view exception) {
 // prefixed with the function name).
 Error invoke_error(const json::object& spec, std::string_view function) {
   std::string name = string_at(spec, "name");
-  std::string body = json::serialize(
-      json::object{{"Type", "User"}, {"message", string_at(spec, "message")}});
+  std::string body =
+      json::serialize(json::object{{"Type", "User"}, {"message", string_at(spec, "message")}});
   Error error = aws::service_error(status_of(name), name, body, "simulated-request");
   return error.in("invoke \"" + std::string(function) + "\"");
 }
@@ -294,9 +293,8 @@ void run_cli_case(const json::object& c) {
   ASSERT_NE(loaded.step, nullptr);
   const json::object& runtime = object_at(input, "runtimeState");
   Result<PreparedInvoke> prepared =
-      prepare_invoke(*loaded.step, object_at(runtime, "currentContextData"),
-                     input.at("stepInput"), string_at(runtime, "flowExecutionId"), nullptr,
-                     "us-east-1");
+      prepare_invoke(*loaded.step, object_at(runtime, "currentContextData"), input.at("stepInput"),
+                     string_at(runtime, "flowExecutionId"), nullptr, "us-east-1");
   ASSERT_TRUE(prepared.ok()) << prepared.error().message;
   Result<json::value> output =
       classify_response(*prepared, cli_response(input, prepared->function_name));
@@ -398,7 +396,8 @@ void run_transition_limit_case(const json::object& c) {
     if (m.key() == "transitionCounts") {
       EXPECT_EQ(json::value(counts_json(counts)), m.value());
     } else if (m.key() == "transitionCounts_subset") {
-      EXPECT_TRUE(json_subset(m.value(), counts_json(counts))) << json::serialize(counts_json(counts));
+      EXPECT_TRUE(json_subset(m.value(), counts_json(counts)))
+          << json::serialize(counts_json(counts));
     } else if (m.key() == "throws") {
       ASSERT_FALSE(next.ok());
       expect_error(m.value().as_object(), next.error().name, next.error().message);

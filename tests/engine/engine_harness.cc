@@ -19,7 +19,8 @@ std::string string_at(const json::object& o, std::string_view key) {
 std::vector<std::string> named_steps(const json::object& step) {
   std::vector<std::string> ids;
   if (std::string d = string_at(step, "defaultNextStepInstanceId"); !d.empty()) ids.push_back(d);
-  if (const json::value* on_error = step.if_contains("onError"); on_error && on_error->is_object()) {
+  if (const json::value* on_error = step.if_contains("onError");
+      on_error && on_error->is_object()) {
     std::string f = string_at(on_error->get_object(), "fallbackStepInstanceId");
     if (!f.empty()) ids.push_back(f);
   }
@@ -86,15 +87,14 @@ json::object flow_json(const std::string& flow_id, const std::string& start, jso
   for (const std::string& id : missing) {
     steps[id] = json::object{{"stepInstanceId", id}, {"stepType", "END_FLOW"}};
   }
-  return json::object{{"id", flow_id},
-                      {"version", 1},
-                      {"startStepInstanceId", start},
-                      {"steps", std::move(steps)}};
+  return json::object{
+      {"id", flow_id}, {"version", 1}, {"startStepInstanceId", start}, {"steps", std::move(steps)}};
 }
 
 std::shared_ptr<const flow::Flow> load_or_fail(const json::value& flow) {
   flow::LoadResult loaded = flow::load_flow(flow, "case-flow.json");
-  EXPECT_TRUE(loaded.flow != nullptr) << flow::format_issues(loaded.issues) << json::serialize(flow);
+  EXPECT_TRUE(loaded.flow != nullptr)
+      << flow::format_issues(loaded.issues) << json::serialize(flow);
   return loaded.flow;
 }
 

@@ -64,8 +64,8 @@ class SimulatedInvoker final : public engine::FunctionInvoker {
                                                const std::string& message) {
     engine::InvokeResponse r;
     r.function_error = "Unhandled";
-    r.payload = boost::json::serialize(
-        boost::json::object{{"errorType", type}, {"errorMessage", message}, {"trace", boost::json::array()}});
+    r.payload = boost::json::serialize(boost::json::object{
+        {"errorType", type}, {"errorMessage", message}, {"trace", boost::json::array()}});
     return r;
   }
 
