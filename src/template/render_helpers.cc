@@ -88,6 +88,11 @@ bool Renderer::block_helper(const Call& call, Args& args, bool include_zero, con
       }
       return invoke(st.program.get(), args[0], env, nullptr, &args[0], 1, true, r);
     }
+    // TODO: two differences from raw jsonpath-plus remain. A path not starting with `$` is an
+    // error here while jsonpath-plus evaluates it from the root, and a filter reading a member
+    // of null (`[?(@.a)]` over a null element) selects nothing here while jsonpath-plus throws
+    // (failing the render). Fix: a json::select variant that reports filter errors, and a
+    // lenient parse mode for relative paths.
     case HelperId::kWithJsonPath: {
       const bj::value* text = args.empty() ? nullptr : value_of(args[0]);
       if (text == nullptr || !text->is_string()) {

@@ -203,7 +203,10 @@ std::string random_block(Rng& r, int depth) {
     return out + "{{/" + name + "}}";
   }
   if (helper == "with_json_path") {
-    arg = r.pick({"\"$.items[*]\"", "\"$..a\"", "\"$.o.a\"", "\"$.items[0]\"", "\"$\""});
+    // Only valid paths without filters: with_json_path's known divergences (see
+    // render_helpers.cc) are invalid paths and filters reading members of null.
+    arg = r.pick({"\"$.items[*]\"", "\"$..a\"", "\"$.o.a\"", "\"$.items[0]\"", "\"$\"", "\"$.*\"",
+                  "\"$.items[-1:]\""});
     params = " as |v|";
   }
   auto tag = [&](const std::string& inner) {
@@ -215,7 +218,13 @@ std::string random_block(Rng& r, int depth) {
   if (r.chance(30)) {
     out += nl() + tag("else if " + random_path(r)) + nl() + random_template(r, depth + 1);
   }
-  if (r.chance(40)) out += nl() + tag("else") + nl() + random_template(r, depth + 1);
+  if (r.chance(10)) {
+    out += nl() + tag(std::string("else ") + r.pick({"each", "with"}) + " " + random_path(r)) +
+           random_template(r, depth + 1);
+  }
+  if (r.chance(40)) {
+    out += nl() + tag(r.chance(25) ? "^" : "else") + nl() + random_template(r, depth + 1);
+  }
   return out + nl() + tag("/" + helper) + nl();
 }
 
@@ -324,7 +333,13 @@ std::vector<Case> all_cases() {
       if (r.chance(70)) c[k] = random_value(r, 0);
     }
     std::string t = random_template(r, 0);
-    if (r.chance(8)) t = mutate(r, std::move(t));
+    if (t.find("with_json_path") != std::string::npos) {
+      // json::select visits members in insertion order, jsonpath-plus in JS order (array-index
+      // keys first): reported to src/json; not exercised here.
+      c.erase("1");
+    } else if (r.chance(8)) {
+      t = mutate(r, std::move(t));
+    }
     cases.push_back({std::move(t), std::move(c)});
   }
   return cases;
