@@ -492,7 +492,8 @@ void add_execution_commands(CLI::App& app, std::string* store_path, const Report
   auto show_options = std::make_shared<ShowOptions>();
   CLI::App* show = executions->add_subcommand("show", "Show an execution's step timeline");
   show->add_option("id", show_options->id, "Execution id")->required();
-  show->add_option("--step", show_options->step, "Also print this step's inputs and outputs");
+  show->add_option("--step", show_options->step,
+                   "Also print the inputs and outputs of this step (id or seq)");
   show->add_flag("--json", show_options->json, "The whole history as one JSON document");
   show->callback([=] { report(show_execution(*show_options, store_path)); });
 
