@@ -66,7 +66,9 @@ build_type = next((l.strip().split("=", 1)[1] for l in open(os.path.join(build_d
 
 def load(name):
     with open(os.path.join(results, name)) as f:
-        return json.load(f)
+        text = f.read()
+    # A benchmark binary whose filter matched nothing prints no JSON.
+    return json.loads(text) if text.strip() else {"benchmarks": [], "results": []}
 
 # Ours: the median aggregate of each benchmark, in ns.
 ours = {}
@@ -80,7 +82,7 @@ for name in ("ours-json.json", "ours-template.json"):
                                    "matches": b.get("matches")}
 
 peers = {"jsonpath-plus": load("peer-jsonpath.json"), "handlebars": load("peer-handlebars.json")}
-goals = {"jsonpath/": 20, "template/render/": 10}
+goals = {"jsonpath/": 20, "template/render/": 10, "template/compile_render/": 10}
 
 def fmt(ns):
     if ns is None:
@@ -90,9 +92,13 @@ def fmt(ns):
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"machine: {os.cpu_count()} cores (nproc), {cpu}; load average "
       f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {platform.platform()}")
+rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/json", "src/template", "bench"], capture_output=True,
+                       text=True).stdout.strip()
+print(f"source: commit {rev or '?'}{' with uncommitted changes in src/json, src/template or bench/' if dirty else ''}")
 print(f"ours: Google Benchmark, median of {reps} repetitions, CMAKE_BUILD_TYPE={build_type}; "
-      f"peers: {peers['jsonpath-plus']['peer']}, {peers['handlebars']['peer']} on Node "
-      f"{peers['handlebars']['node']}, median of {reps} timed loops")
+      f"peers: {peers['jsonpath-plus'].get('peer', '-')}, {peers['handlebars'].get('peer', '-')} on Node "
+      f"{peers['handlebars'].get('node', '-')}, median of {reps} timed loops")
 print()
 print("Times are ns per operation, medians; CPU = CPU time of the measuring thread (ours) or")
 print("process (peer), wall = elapsed time. The peer's fairer (faster) variant is used; `met` is")

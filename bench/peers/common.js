@@ -50,7 +50,10 @@ function measure(fn, { repetitions, minTime }) {
     cpuNs = (used.user + used.system) * 1000;
     return wall;
   };
-  // Warm-up and calibration: double n until a loop takes at least a tenth of minTime.
+  // Warm-up (so that V8 has optimised fn), then calibration: double n until a loop takes at
+  // least a tenth of minTime.
+  const warmUntil = process.hrtime.bigint() + BigInt(Math.round(Math.max(0.25, minTime / 2) * 1e9));
+  do timeLoop(1); while (process.hrtime.bigint() < warmUntil);
   let n = 1;
   let elapsed = timeLoop(n);
   while (elapsed < minTime * 1e8 && n < 1e9) {
