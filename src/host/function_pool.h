@@ -37,6 +37,10 @@ struct PoolSettings {
 //
 // Admission: a synchronous invocation is refused when `reserved_concurrency` invocations are
 // already admitted; an event invocation waits in an unbounded queue until one finishes.
+//
+// TODO: warm processes are kept until the host stops; a burst leaves up to
+// `reserved_concurrency` idle processes per function. Needs an idle timeout that retires
+// processes unused for a while (AWS does so after minutes).
 // Everything runs on the io thread of the io_context given at construction.
 class FunctionPool {
  public:

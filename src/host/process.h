@@ -27,6 +27,10 @@ struct SpawnSpec {
 // the host. The runtime has stdin on /dev/null and stdout and stderr on one pipe whose
 // non-blocking read end is `output_fd`. `pidfd` (of the guard) becomes readable when it exits.
 // The caller owns both descriptors and must reap the guard.
+//
+// TODO: a descendant that leaves the runtime's process group (setsid, setpgid) escapes both the
+// host's group signals and the guard's final SIGKILL, and may outlive the host. Needs a cgroup
+// per runtime, or the guard as a child subreaper that kills what it inherits.
 struct ChildProcess {
   pid_t pid = -1;
   int pidfd = -1;
