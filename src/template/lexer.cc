@@ -288,31 +288,30 @@ class Lexer {
     if (starts(s_, p, "^")) return take(Tok::kOpenInverse, p + 1);
     if (starts(s_, p, "{")) return take(Tok::kOpenUnescaped, p + 1);
     if (starts(s_, p, "&")) return take(Tok::kOpen, p + 1);
+    if (starts(s_, p, "!")) return comment(p);
+    return take(Tok::kOpen, p + (starts(s_, p, "*") ? 1 : 0));
+  }
+
+  // `{{!-- ... --}}` (ends at the first `--}}`) or `{{! ... }}`; `p` is at the `!`.
+  bool comment(std::size_t p) {
     if (starts(s_, p, "!--")) {
-      std::size_t end = s_.find("--", p + 1);
-      while (end != std::string_view::npos) {
-        std::size_t c = close_at(end + 2);
-        if (c != 0) {
-          emit(Tok::kComment, pos_, c, std::string(s_.substr(pos_, c - pos_)));
-          pos_ = c;
-          state_ = State::kInitial;
-          return true;
+      for (std::size_t end = s_.find("--", p + 1); end != std::string_view::npos;
+           end = s_.find("--", end + 1)) {
+        if (std::size_t c = close_at(end + 2); c != 0) {
+          return comment_token(c);
         }
-        end = s_.find("--", end + 1);
       }
       return fail(pos_);
     }
-    if (starts(s_, p, "!")) {
-      std::size_t end = s_.find("}}", p + 1);
-      if (end == std::string_view::npos) {
-        return fail(pos_);
-      }
-      emit(Tok::kComment, pos_, end + 2, std::string(s_.substr(pos_, end + 2 - pos_)));
-      pos_ = end + 2;
-      state_ = State::kInitial;
-      return true;
-    }
-    return take(Tok::kOpen, p + (starts(s_, p, "*") ? 1 : 0));
+    std::size_t end = s_.find("}}", p + 1);
+    return end == std::string_view::npos ? fail(pos_) : comment_token(end + 2);
+  }
+
+  bool comment_token(std::size_t end) {
+    emit(Tok::kComment, pos_, end, std::string(s_.substr(pos_, end - pos_)));
+    pos_ = end;
+    state_ = State::kInitial;
+    return true;
   }
 
   bool mu() {
@@ -352,6 +351,17 @@ class Lexer {
       state_ = State::kInitial;
       return take(Tok::kClose, end);
     }
+    return value_token(p);
+  }
+
+  // The literal, data, block-parameter and ID tokens of a mustache, in the lexer's rule order.
+  bool value_token(std::size_t p) {
+    char c = s_[p];
+    auto take = [&](Tok t, std::size_t end, std::string text = {}) {
+      emit(t, p, end, std::move(text));
+      pos_ = end;
+      return true;
+    };
     if (c == '"' || c == '\'') {
       std::size_t n = match_delimited(s_, p, c);
       if (n != 0) {
@@ -376,6 +386,7 @@ class Lexer {
       if (q > p + 2 && q < s_.size() && s_[q] == '|') return take(Tok::kOpenBlockParams, q + 1);
     }
     if (c == '|') return take(Tok::kCloseBlockParams, p + 1);
+    std::size_t len = 0;
     std::size_t q = p;
     while (q < s_.size() && is_id_char(s_, q, len)) {
       q += len;

@@ -115,6 +115,22 @@ bool Renderer::block_helper(const Call& call, Args& args, bool include_zero, con
   }
 }
 
+// `lookup obj key`: `if (!obj) return obj; return lookupProperty(obj, String(key))`.
+bool Renderer::lookup_helper(const Call& call, Args& args, Val& out) {
+  if (!args.empty() && !json::truthy(value_of(args[0]))) {
+    out = args[0];
+    return true;
+  }
+  if (args.size() != 2) {
+    return fail(call.loc, "lookup needs an object and a key");
+  }
+  const bj::value* key = value_of(args[1]);
+  std::string name = key != nullptr && key->is_string() ? std::string(key->get_string())
+                                                        : json::to_js_string(key);
+  out = lookup_property(args[0], name, scope_);
+  return true;
+}
+
 bool Renderer::value_helper(const Call& call, Args& args, Val& out) {
   auto arg = [&](std::size_t i) -> const bj::value* {
     return i < args.size() ? value_of(args[i]) : nullptr;
@@ -150,20 +166,8 @@ bool Renderer::value_helper(const Call& call, Args& args, Val& out) {
     case HelperId::kBase64:
       out = Val::owned(bj::value(bj::string(helpers::base64(arg(0)))));
       return true;
-    case HelperId::kLookup: {
-      if (!args.empty() && !json::truthy(arg(0))) {
-        out = args[0].detached();
-        return true;
-      }
-      if (args.size() != 2) {
-        return fail(call.loc, "lookup needs an object and a key");
-      }
-      const bj::value* key = arg(1);
-      std::string name = key != nullptr && key->is_string() ? std::string(key->get_string())
-                                                            : json::to_js_string(key);
-      out = lookup_property(args[0], name, scope_).detached();
-      return true;
-    }
+    case HelperId::kLookup:
+      return lookup_helper(call, args, out);
     case HelperId::kLog:
       out = Val();
       return true;

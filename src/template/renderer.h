@@ -233,6 +233,7 @@ class Renderer {
   // `out`; for a block, the block's value goes to `piece`.
   bool helper(const Call& call, const Env& env, const Statement* st, Val* out, Piece* piece);
   bool value_helper(const Call& call, Args& args, Val& out);
+  bool lookup_helper(const Call& call, Args& args, Val& out);
   bool block_helper(const Call& call, Args& args, bool include_zero, const Env& env,
                     const Statement& st, Piece& r);
 
