@@ -70,6 +70,10 @@ std::string default_store_path();
 // - Times are stored as integer milliseconds since the epoch; finer precision is dropped.
 // - Stored JSON that does not parse gives kFailedPrecondition naming the row.
 //
+// TODO: nothing is ever deleted, so the file grows with every execution. A long-lived engine
+// needs a retention command (delete executions ended before a date; the child tables already
+// cascade on delete).
+//
 // Thread-safety: any thread; calls are serialised by a mutex. Several processes may open the
 // same file: SQLite's locks serialise their writes.
 class SqliteExecutionStore final : public ExecutionStore {

@@ -89,6 +89,15 @@ TEST(SqliteStoreOpen, ParentThatIsAFileIsUnavailable) {
   EXPECT_NE(e.message.find("cannot create directory"), std::string::npos) << e.message;
 }
 
+TEST(SqliteStoreOpen, DirectoryPathIsUnavailable) {
+  TempDir dir;
+
+  Error e = open_error(dir.path());
+
+  EXPECT_EQ(e.code, ErrorCode::kUnavailable);
+  EXPECT_NE(e.message.find(dir.path()), std::string::npos) << e.message;
+}
+
 TEST(SqliteStoreOpen, ReopeningKeepsTheData) {
   TempDir dir;
   std::string path = dir.file("allma.db");
