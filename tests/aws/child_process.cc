@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -149,6 +151,33 @@ std::optional<int> ChildProcess::finish(std::chrono::milliseconds timeout) {
     // Polling a child's exit; not a test sleep.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+std::string start_script(const std::string& script, const std::vector<std::string>& extra_env,
+                         std::chrono::seconds wait, std::optional<ChildProcess>& process,
+                         boost::json::object& ready) {
+  std::string error;
+  std::optional<ChildProcess> started =
+      ChildProcess::start({"python3", test_script(script)}, extra_env, error);
+  if (!started) {
+    return "cannot start " + script + ": " + error;
+  }
+  process.emplace(std::move(*started));
+  std::optional<std::string> line = process->read_line(wait);
+  if (!line) {
+    return script + " printed nothing within " + std::to_string(wait.count()) +
+           " s (is python3 installed? see its stderr above)";
+  }
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(*line, ec);
+  if (ec || !parsed.is_object()) {
+    return script + " printed something other than a JSON object: " + *line;
+  }
+  ready = parsed.as_object();
+  if (const boost::json::value* reported = ready.if_contains("error")) {
+    return script + ": " + boost::json::serialize(*reported);
+  }
+  return "";
 }
 
 std::string test_script(const std::string& name) {

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -46,6 +47,14 @@ class ChildProcess {
   std::string buffer_;
   bool reaped_ = false;
 };
+
+// Starts tests/aws/<script> under python3 with `extra_env`, and reads its first stdout line, a
+// JSON object, into `ready`. Returns "" on success, else why it failed, including the script's
+// own {"error": ...} report (a missing moto, for instance). For SetUpTestSuite, where an
+// assertion would only skip the tests: the fixture's SetUp asserts on the returned text.
+std::string start_script(const std::string& script, const std::vector<std::string>& extra_env,
+                         std::chrono::seconds wait, std::optional<ChildProcess>& process,
+                         boost::json::object& ready);
 
 // The absolute path of a file in tests/aws/.
 std::string test_script(const std::string& name);

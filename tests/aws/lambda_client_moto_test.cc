@@ -18,24 +18,24 @@ using testing::ChildProcess;
 class LambdaClientMoto : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string error;
-    fixture_ = new std::optional<ChildProcess>(
-        ChildProcess::start({"python3", testing::test_script("moto_fixture.py")}, {}, error));
-    ASSERT_TRUE(*fixture_) << "cannot start moto_fixture.py: " << error;
-    std::optional<std::string> line = (*fixture_)->read_line(std::chrono::seconds(120));
-    ASSERT_TRUE(line) << "moto_fixture.py printed nothing (see its stderr above)";
-    boost::json::object ready = boost::json::parse(*line).as_object();
-    ASSERT_FALSE(ready.contains("error")) << "moto is required: " << ready["error"].as_string();
-    config_ = new boost::json::object(std::move(ready));
+    fixture_ = new std::optional<ChildProcess>();
+    config_ = new boost::json::object();
+    start_error_ = new std::string(testing::start_script(
+        "moto_fixture.py", {}, std::chrono::seconds(120), *fixture_, *config_));
   }
   static void TearDownTestSuite() {
     delete fixture_;
     delete config_;
+    delete start_error_;
     fixture_ = nullptr;
     config_ = nullptr;
+    start_error_ = nullptr;
   }
 
-  void SetUp() override { ASSERT_NE(config_, nullptr) << "moto fixture not running"; }
+  // Fails (never skips) every test when moto, boto3 or python3 is missing.
+  void SetUp() override {
+    ASSERT_TRUE(start_error_->empty()) << "moto is required: " << *start_error_;
+  }
 
   static std::string get(std::string_view key) { return std::string(config_->at(key).as_string()); }
 
@@ -66,10 +66,12 @@ class LambdaClientMoto : public ::testing::Test {
 
   static std::optional<ChildProcess>* fixture_;
   static boost::json::object* config_;
+  static std::string* start_error_;
 };
 
 std::optional<ChildProcess>* LambdaClientMoto::fixture_ = nullptr;
 boost::json::object* LambdaClientMoto::config_ = nullptr;
+std::string* LambdaClientMoto::start_error_ = nullptr;
 
 TEST_F(LambdaClientMoto, AcceptsOurSignedInvocation) {
   Result<InvokeResponse> r = invoke(get("secret_key"), R"({"hello":"moto","n":1})");

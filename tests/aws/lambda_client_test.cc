@@ -29,22 +29,22 @@ constexpr std::string_view kSecret = "test-secret/KEY+value";
 class LambdaClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string error;
-    server_ = new std::optional<ChildProcess>(
-        ChildProcess::start({"python3", testing::test_script("lambda_test_server.py")},
-                            {"ALLMA_TEST_SECRET=" + std::string(kSecret)}, error));
-    ASSERT_TRUE(*server_) << "cannot start lambda_test_server.py: " << error;
-    std::optional<std::string> line = (*server_)->read_line(std::chrono::seconds(30));
-    ASSERT_TRUE(line) << "lambda_test_server.py did not report its port";
-    port_ = static_cast<int>(boost::json::parse(*line).at("port").as_int64());
+    boost::json::object ready;
+    server_ = new std::optional<ChildProcess>();
+    start_error_ = new std::string(testing::start_script(
+        "lambda_test_server.py", {"ALLMA_TEST_SECRET=" + std::string(kSecret)},
+        std::chrono::seconds(30), *server_, ready));
+    port_ = start_error_->empty() ? static_cast<int>(ready.at("port").as_int64()) : 0;
   }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete start_error_;
+    start_error_ = nullptr;
   }
 
   void SetUp() override {
-    ASSERT_GT(port_, 0) << "test server not running";
+    ASSERT_TRUE(start_error_->empty()) << *start_error_;
     client_ = make_client();
   }
 
@@ -94,11 +94,13 @@ class LambdaClientTest : public ::testing::Test {
   }
 
   static std::optional<ChildProcess>* server_;
+  static std::string* start_error_;
   static int port_;
   std::unique_ptr<LambdaClient> client_;
 };
 
 std::optional<ChildProcess>* LambdaClientTest::server_ = nullptr;
+std::string* LambdaClientTest::start_error_ = nullptr;
 int LambdaClientTest::port_ = 0;
 
 TEST_F(LambdaClientTest, ReturnsTheFunctionAnswerAndItsHeaders) {
@@ -449,9 +451,10 @@ TEST_F(LambdaClientTest, LogsRequestsWithoutSecretsOrBodies) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_NE(logged.find("invoke_request"), std::string::npos) << logged;
   EXPECT_NE(logged.find("/2015-03-31/functions/echo/invocations"), std::string::npos) << logged;
-  for (std::string_view secret : {std::string_view(kSecret), std::string_view("TOKENLOGCHECK"),
-                                  std::string_view("BODYLOGCHECK"), std::string_view("Signature="),
-                                  std::string_view("Qualifier"), std::string_view("AKIDLOGCHECK")}) {
+  for (std::string_view secret :
+       {std::string_view(kSecret), std::string_view("TOKENLOGCHECK"),
+        std::string_view("BODYLOGCHECK"), std::string_view("Signature="),
+        std::string_view("Qualifier"), std::string_view("AKIDLOGCHECK")}) {
     EXPECT_EQ(logged.find(secret), std::string::npos) << secret << " in: " << logged;
   }
 }

@@ -22,35 +22,45 @@ using testing::ChildProcess;
 class LambdaClientTls : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    server_ = new std::optional<ChildProcess>();
+    start_error_ = new std::string(start());
+  }
+
+  // Makes the certificate and starts the server; returns why that failed, or "".
+  static std::string start() {
     std::string pattern = (fs::temp_directory_path() / "allma-tls-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return "mkdtemp failed";
+    }
     dir_ = new fs::path(pattern);
     std::string command =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
         " -addext subjectAltName=IP:127.0.0.1 -keyout " +
         (*dir_ / "key.pem").string() + " -out " + (*dir_ / "cert.pem").string() + " 2>/dev/null";
-    ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a test certificate";
-
-    std::string error;
-    server_ = new std::optional<ChildProcess>(
-        ChildProcess::start({"python3", testing::test_script("lambda_test_server.py")},
-                            {"ALLMA_TLS_CERT=" + (*dir_ / "cert.pem").string(),
-                             "ALLMA_TLS_KEY=" + (*dir_ / "key.pem").string()},
-                            error));
-    ASSERT_TRUE(*server_) << error;
-    std::optional<std::string> line = (*server_)->read_line(std::chrono::seconds(30));
-    ASSERT_TRUE(line) << "lambda_test_server.py did not report its port";
-    port_ = static_cast<int>(boost::json::parse(*line).at("port").as_int64());
+    if (std::system(command.c_str()) != 0) {
+      return "openssl could not make a test certificate";
+    }
+    boost::json::object ready;
+    std::string error = testing::start_script("lambda_test_server.py",
+                                              {"ALLMA_TLS_CERT=" + (*dir_ / "cert.pem").string(),
+                                               "ALLMA_TLS_KEY=" + (*dir_ / "key.pem").string()},
+                                              std::chrono::seconds(30), *server_, ready);
+    if (error.empty()) {
+      port_ = static_cast<int>(ready.at("port").as_int64());
+    }
+    return error;
   }
+
   static void TearDownTestSuite() {
     delete server_;
     if (dir_ != nullptr) {
       fs::remove_all(*dir_);
     }
     delete dir_;
+    delete start_error_;
   }
 
-  void SetUp() override { ASSERT_GT(port_, 0) << "test server not running"; }
+  void SetUp() override { ASSERT_TRUE(start_error_->empty()) << *start_error_; }
 
   static Result<InvokeResponse> call(std::string ca_file) {
     LambdaClientOptions options;
@@ -77,11 +87,13 @@ class LambdaClientTls : public ::testing::Test {
 
   static fs::path* dir_;
   static std::optional<ChildProcess>* server_;
+  static std::string* start_error_;
   static int port_;
 };
 
 fs::path* LambdaClientTls::dir_ = nullptr;
 std::optional<ChildProcess>* LambdaClientTls::server_ = nullptr;
+std::string* LambdaClientTls::start_error_ = nullptr;
 int LambdaClientTls::port_ = 0;
 
 TEST_F(LambdaClientTls, RefusesAServerWhoseCertificateItCannotVerify) {
