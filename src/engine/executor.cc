@@ -41,7 +41,7 @@ boost::json::object error_info(const Error& error, const flow::Step* step) {
   if (const boost::json::object* extra = error.details.if_object()) {
     for (const auto& member : *extra) details[member.key()] = member.value();
   }
-  return boost::json::object{{"errorName", error.name},
+  return boost::json::object{{"errorName", error.name.empty() ? "StepProcessingError" : error.name},
                              {"errorMessage", error.message},
                              {"errorDetails", std::move(details)},
                              {"isRetryable", false}};

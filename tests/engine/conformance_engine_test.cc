@@ -144,22 +144,6 @@ const Deviation kDeviations[] = {
      continue_on_failure_keeps_last_error},
 };
 
-// Cases that show a bug in an engine file this test's owner may not change. Each entry says
-// what is expected, what happens, and the line to change; the engine owner removes it with the
-// fix.
-struct EngineBug {
-  std::string_view id;
-  std::string_view finding;
-};
-
-const EngineBug kEngineBugs[] = {
-    {"term-003",
-     "engine bug: an Error without a name gives errorName \"\" instead of "
-     "\"StepProcessingError\" (reference §11.6). Fix in src/engine/executor.cc "
-     "error_info(): {\"errorName\", error.name.empty() ? \"StepProcessingError\" : "
-     "error.name}"},
-};
-
 template <typename T, std::size_t N>
 const T* find_entry(const T (&table)[N], std::string_view id) {
   for (const T& entry : table) {
@@ -179,11 +163,6 @@ TEST_P(EngineCase, BehavesAsReferenceOrAsDesignDecides) {
   std::string id = case_id(GetParam());
   if (const NotApplicable* na = find_entry(kNotApplicable, id)) {
     GTEST_SKIP() << "not applicable: " << na->reason;
-  }
-  // ALLMA_RUN_KNOWN_BUGS=1 runs the engine-bug cases as ordinary cases, to check a fix.
-  const EngineBug* bug = find_entry(kEngineBugs, id);
-  if (bug != nullptr && std::getenv("ALLMA_RUN_KNOWN_BUGS") == nullptr) {
-    GTEST_SKIP() << bug->finding;
   }
   if (const Deviation* d = find_entry(kDeviations, id)) {
     SCOPED_TRACE(std::string(d->decision) + ": " + std::string(d->allma_does));
@@ -215,13 +194,11 @@ TEST(EngineCases, EveryCaseIsRunDeviatingOrNotApplicable) {
   for (const json::value& c : cases) {
     std::string id = case_id(c);
     EXPECT_TRUE(ids.insert(id).second) << "duplicate case id " << id;
-    int listed = (find_entry(kNotApplicable, id) ? 1 : 0) + (find_entry(kDeviations, id) ? 1 : 0) +
-                 (find_entry(kEngineBugs, id) ? 1 : 0);
+    int listed = (find_entry(kNotApplicable, id) ? 1 : 0) + (find_entry(kDeviations, id) ? 1 : 0);
     EXPECT_LE(listed, 1) << id << " is in more than one table";
   }
   for (const NotApplicable& e : kNotApplicable) EXPECT_TRUE(ids.count(std::string(e.id))) << e.id;
   for (const Deviation& e : kDeviations) EXPECT_TRUE(ids.count(std::string(e.id))) << e.id;
-  for (const EngineBug& e : kEngineBugs) EXPECT_TRUE(ids.count(std::string(e.id))) << e.id;
 }
 
 TEST(EngineCases, DeviationsNameADesignDecision) {
