@@ -157,6 +157,20 @@ TEST_F(HostInvokeApi, NodeFunctionReturnsItsResultThroughTheRic) {
   EXPECT_EQ(v.at("greeting").as_string(), "hello from node");
 }
 
+TEST_F(HostInvokeApi, NodeDeadlineIsTheFunctionsTimeoutFromNow) {
+  HttpResult r = invoke("node", "{}");
+  ASSERT_EQ(r.status, 200) << r.error << r.body;
+  const double remaining = r.json().at("remainingMs").to_number<double>();
+  EXPECT_GT(remaining, 0);
+  EXPECT_LE(remaining, 3000);
+}
+
+TEST_F(HostInvokeApi, NodeSeesTheTraceIdTheCallerGets) {
+  HttpResult r = invoke("node", "{}");
+  ASSERT_EQ(r.status, 200) << r.error << r.body;
+  EXPECT_EQ(r.json().at("traceId").as_string(), r.header("x-amzn-trace-id"));
+}
+
 TEST_F(HostInvokeApi, NodeInvokedThroughAliasSeesTheQualifiedArn) {
   HttpResult r = invoke("node:$LATEST", "{}");
   ASSERT_EQ(r.status, 200) << r.error << r.body;

@@ -68,6 +68,18 @@ TEST_F(HostLifecycle, WarmNodeProcessServesTheNextInvocation) {
   EXPECT_EQ(first, second);
 }
 
+TEST_F(HostLifecycle, ConcurrentInvocationsRunInSeparateProcesses) {
+  start(R"({"name": "slow-pair", "runtime": "provided", "handler": "slow.handler",
+            "codeDir": "tutorial", "reservedConcurrency": 2})");
+  HttpResult first;
+  std::thread other([&] { first = invoke("slow-pair", R"({"sleep": 1})"); });
+  HttpResult second = invoke("slow-pair", R"({"sleep": 1})");
+  other.join();
+  ASSERT_EQ(first.status, 200) << first.error;
+  ASSERT_EQ(second.status, 200) << second.error;
+  EXPECT_NE(pid_of(first), pid_of(second));
+}
+
 TEST_F(HostLifecycle, CrashMidInvocationIsRuntimeExitError) {
   HttpResult r = invoke("crash", "{}");
   ASSERT_EQ(r.status, 200) << r.error;

@@ -12,5 +12,7 @@ exports.handler = async (event, context) => {
     requestId: context.awsRequestId,
     clientContext: context.clientContext || null,
     greeting: process.env.GREETING || null,
+    remainingMs: context.getRemainingTimeInMillis(),
+    traceId: process.env._X_AMZN_TRACE_ID || null,
   };
 };
