@@ -139,7 +139,7 @@ bool Renderer::value_helper(const Call& call, Args& args, Val& out) {
     case HelperId::kJson: {
       bj::value text;
       const bj::value* r = helpers::json(arg(0), text);
-      out = r == &text ? Val::owned(std::move(text)) : args[0].detached();
+      out = r == &text ? Val::owned(std::move(text)) : args[0];
       return true;
     }
     case HelperId::kSlice:
@@ -160,7 +160,7 @@ bool Renderer::value_helper(const Call& call, Args& args, Val& out) {
     case HelperId::kDefault: {
       const bj::value* v = arg(0);
       bool use = v != nullptr && !v->is_null();
-      out = use ? args[0].detached() : (args.size() >= 2 ? args[1].detached() : Val());
+      out = use ? args[0] : (args.size() >= 2 ? args[1] : Val());
       return true;
     }
     case HelperId::kBase64:

@@ -50,9 +50,6 @@ class Val {
     return kind_ == Kind::kRef ? ref_ : kind_ == Kind::kOwned ? &*own_ : nullptr;
   }
 
-  // A Val that stays valid after this one is gone (copies owned values).
-  Val detached() const { return *this; }
-
  private:
   Kind kind_ = Kind::kAbsent;
   const boost::json::value* ref_ = nullptr;
