@@ -9,7 +9,7 @@ apt_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libsqlitecpp-dev libpqxx-dev libpq-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev uuid-dev
-  autoconf automake libtool make python3 curl
+  autoconf automake libtool make python3 curl openssl
 )
 
 missing=()
