@@ -5,6 +5,7 @@
 // classification follow the same rules.
 
 #include <boost/json/value.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,10 +14,10 @@
 
 namespace allma::tmpl::ast {
 
-// Where a node starts in the source: 1-based line and column (column counts bytes).
+// Where a node starts in the source, as a byte offset (turned into "line L, column C" only
+// for messages).
 struct Loc {
-  int line = 1;
-  int column = 1;
+  std::size_t offset = 0;
 };
 
 // The helpers known by name. Fixed: there is no registration.

@@ -59,18 +59,7 @@ class Parser {
     return t;
   }
 
-  ast::Loc loc_of(const Token& t) const {
-    ast::Loc loc;
-    for (std::size_t i = 0; i < t.offset && i < src_.size(); ++i) {
-      if (src_[i] == '\n' || (src_[i] == '\r' && (i + 1 >= src_.size() || src_[i + 1] != '\n'))) {
-        ++loc.line;
-        loc.column = 1;
-      } else {
-        ++loc.column;
-      }
-    }
-    return loc;
-  }
+  static ast::Loc loc_of(const Token& t) { return ast::Loc{t.offset}; }
 
   Error error_at(const Token& t, std::string what) const {
     return make_error(ErrorCode::kInvalidArgument,

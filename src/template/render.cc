@@ -7,6 +7,7 @@
 
 #include "json/compare.h"
 #include "template/helpers.h"
+#include "template/parser.h"
 #include "template/renderer.h"
 
 namespace allma::tmpl {
@@ -36,8 +37,7 @@ Status Renderer::run(const Program& program) {
 
 bool Renderer::fail(const ast::Loc& loc, std::string what) {
   error_ = make_error(ErrorCode::kInvalidArgument,
-                      "line " + std::to_string(loc.line) + ", column " +
-                          std::to_string(loc.column) + ": " + std::move(what),
+                      describe_position(source_, loc.offset) + ": " + std::move(what),
                       "TemplateError");
   return false;
 }
