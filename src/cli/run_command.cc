@@ -128,6 +128,7 @@ int run_flow(const RunOptions& options, const std::string& store_path) {
     record.id = flow->id;
     record.version = flow->version;
     record.definition = flow->definition;
+    record.created_at = std::chrono::system_clock::now();
     if (Status st = store->put_flow(record); !st.ok()) {
       print_error("store: " + st.error().message);
       return kExitBadInput;

@@ -60,6 +60,31 @@ void check_completion_actions(Checker& c, const Obj& o) {
   }
 }
 
+// For a step that failed validation: just its references, so that they are checked too and
+// every problem of the flow is reported at once.
+Step references_only(std::string_view key, const boost::json::value& json) {
+  Step step;
+  step.key = std::string(key);
+  const Obj* o = json.if_object();
+  if (o == nullptr) return step;
+  auto text = [](const Obj& obj, std::string_view name) {
+    const boost::json::value* v = obj.if_contains(name);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  step.default_next_step_id = text(*o, "defaultNextStepInstanceId");
+  if (const boost::json::value* e = o->if_contains("onError"); e && e->is_object()) {
+    step.on_error.fallback_step_id = text(e->get_object(), "fallbackStepInstanceId");
+  }
+  if (const boost::json::value* t = o->if_contains("transitions"); t && t->is_array()) {
+    for (const boost::json::value& entry : t->get_array()) {
+      Transition transition;
+      if (entry.is_object()) transition.next_step_id = text(entry.get_object(), "nextStepInstanceId");
+      step.transitions.push_back(std::move(transition));
+    }
+  }
+  return step;
+}
+
 void read_flow_fields(Checker& c, const Obj& o, bool require_timestamps, Flow& flow) {
   flow.id = c.string(o, "id", "", true, true).value_or("");
   if (o.contains("version")) {
@@ -121,7 +146,7 @@ std::optional<Flow> build_flow(const boost::json::value& json, const std::string
       flow.step_index.emplace(std::string(member.key()), flow.steps.size());
       std::optional<Step> step =
           build_step(member.key(), member.value(), flow.strict_mappings, source_name, issues);
-      flow.steps.push_back(step ? std::move(*step) : Step{});
+      flow.steps.push_back(step ? std::move(*step) : references_only(member.key(), member.value()));
     }
   }
   if (!flow.start_step_id.empty() && steps != nullptr &&
