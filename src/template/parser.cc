@@ -311,6 +311,11 @@ class Parser {
   }
 
   Status parse_close(const Call& open, Strip& strip) {
+    if (peek().type == Tok::kEof) {
+      return error_at(peek(), "unclosed block '" + open.match_key + "' (opened at " +
+                                  describe_position(src_, open.loc.offset) + "), expected {{/" +
+                                  open.match_key + "}}");
+    }
     const Token* end = nullptr;
     if (Status s = expect(Tok::kOpenEndBlock, &end); !s.ok()) {
       return s;

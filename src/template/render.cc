@@ -36,9 +36,9 @@ Status Renderer::run(const Program& program) {
 }
 
 bool Renderer::fail(const ast::Loc& loc, std::string what) {
-  error_ = make_error(ErrorCode::kInvalidArgument,
-                      describe_position(source_, loc.offset) + ": " + std::move(what),
-                      "TemplateError");
+  error_ =
+      make_error(ErrorCode::kInvalidArgument,
+                 describe_position(source_, loc.offset) + ": " + std::move(what), "TemplateError");
   return false;
 }
 

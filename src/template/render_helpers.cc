@@ -125,8 +125,8 @@ bool Renderer::lookup_helper(const Call& call, Args& args, Val& out) {
     return fail(call.loc, "lookup needs an object and a key");
   }
   const bj::value* key = value_of(args[1]);
-  std::string name = key != nullptr && key->is_string() ? std::string(key->get_string())
-                                                        : json::to_js_string(key);
+  std::string name =
+      key != nullptr && key->is_string() ? std::string(key->get_string()) : json::to_js_string(key);
   out = lookup_property(args[0], name, scope_);
   return true;
 }
