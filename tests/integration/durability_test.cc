@@ -2,6 +2,7 @@
 // a step's life, then `allma resume` finishes the execution from the SQLite store.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
