@@ -79,7 +79,8 @@ class Template {
 // containing "{{" is rendered; a (rendered or literal) string starting with "$." is resolved
 // as a path against `context` and, while the result is a different string, processed again.
 // A path whose resolution fails keeps the string; one resolving to nothing yields absent
-// (nullopt). Template errors are returned.
+// (nullopt). Template errors are returned. Parsed templates are kept per thread (at most 512,
+// then the cache starts over), so repeated literals are parsed once. Thread-safe.
 Result<std::optional<boost::json::value>> render_nested(const boost::json::value& literal,
                                                         const json::Scope& context);
 
