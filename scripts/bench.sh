@@ -93,9 +93,10 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 print(f"machine: {os.cpu_count()} cores (nproc), {cpu}; load average "
       f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {platform.platform()}")
 rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/json", "src/template", "bench"], capture_output=True,
+dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/json", "src/template",
+                        "bench/json_bench.cc", "bench/template_bench.cc", "bench/peers"], capture_output=True,
                        text=True).stdout.strip()
-print(f"source: commit {rev or '?'}{' with uncommitted changes in src/json, src/template or bench/' if dirty else ''}")
+print(f"source: commit {rev or '?'}{' with uncommitted changes in src/json, src/template or the benchmarks' if dirty else ''}")
 print(f"ours: Google Benchmark, median of {reps} repetitions, CMAKE_BUILD_TYPE={build_type}; "
       f"peers: {peers['jsonpath-plus'].get('peer', '-')}, {peers['handlebars'].get('peer', '-')} on Node "
       f"{peers['handlebars'].get('node', '-')}, median of {reps} timed loops")
