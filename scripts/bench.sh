@@ -5,9 +5,10 @@
 #   scripts/bench.sh [--filter=REGEX]
 #
 # Builds allma_json_bench and allma_template_bench in build/bench (Release), has them write
-# the generated inputs to build/bench/inputs, runs them (Google Benchmark, medians of
-# ALLMA_BENCH_REPETITIONS repetitions, default 3), then runs bench/peers/*.js on the same input
-# files in the same run. Raw results and the table go to build/bench/results/.
+# the generated inputs to build/bench/inputs, then runs every scenario that has a peer as a
+# pair, ours (Google Benchmark, median of ALLMA_BENCH_REPETITIONS repetitions, default 3) and
+# then bench/peers/*.js on the same input files, so both sides of a ratio see the same load;
+# then our benchmarks that have no peer. Raw results and the table go to build/bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,39 +42,73 @@ mkdir -p "$inputs" "$results"
 gb_flags=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true
           --benchmark_min_time="$min_time" --benchmark_format=json)
 peer_flags=(--inputs_dir="$inputs" --repetitions="$reps" --min_time="$min_time")
-if [ -n "$filter" ]; then
-  gb_flags+=(--benchmark_filter="$filter")
-  peer_flags+=(--filter="$filter")
-fi
+json_bench="$build_dir/bench/allma_json_bench"
+template_bench="$build_dir/bench/allma_template_bench"
+rm -f "$results"/ours-*.json "$results"/peer-*.json
 
-echo "== allma_json_bench" >&2
-"$build_dir/bench/allma_json_bench" --inputs_dir="$inputs" "${gb_flags[@]}" \
-  >"$results/ours-json.json"
-echo "== allma_template_bench" >&2
-"$build_dir/bench/allma_template_bench" --inputs_dir="$inputs" "${gb_flags[@]}" \
-  >"$results/ours-template.json"
-echo "== jsonpath-plus" >&2
-node bench/peers/jsonpath_peer.js "${peer_flags[@]}" >"$results/peer-jsonpath.json"
-echo "== handlebars" >&2
-node bench/peers/handlebars_peer.js "${peer_flags[@]}" >"$results/peer-handlebars.json"
+# The inputs, and the scenarios that have a peer (named in the files the peers read).
+"$json_bench" --inputs_dir="$inputs" --inputs_only
+"$template_bench" --inputs_dir="$inputs" --inputs_only
+mapfile -t scenarios < <(python3 - "$inputs" "$filter" <<'PY'
+import json, re, sys
+inputs, pattern = sys.argv[1], sys.argv[2]
+cases = json.load(open(f"{inputs}/jsonpath-cases.json"))
+names = [c["name"] for c in cases["jsonpath"]] + [cases["parse"]["name"], cases["stringify"]["name"]]
+names += [c["name"] for c in json.load(open(f"{inputs}/template-cases.json"))["templates"]]
+for n in names:
+    if not pattern or re.search(pattern, n):
+        print(n)
+PY
+)
+
+# Each scenario runs ours and then the peer back to back, so that both see the same load.
+n=0
+for name in "${scenarios[@]}"; do
+  n=$((n + 1))
+  tag=$(printf '%02d' "$n")
+  echo "== $name" >&2
+  if [[ $name == template/* ]]; then
+    "$template_bench" "${gb_flags[@]}" --benchmark_filter="^$name\$" >"$results/ours-$tag.json"
+    node bench/peers/handlebars_peer.js "${peer_flags[@]}" --filter="^$name\$" \
+      >"$results/peer-$tag.json"
+  else
+    "$json_bench" "${gb_flags[@]}" --benchmark_filter="^$name\$" >"$results/ours-$tag.json"
+    node bench/peers/jsonpath_peer.js "${peer_flags[@]}" --filter="^$name\$" \
+      >"$results/peer-$tag.json"
+  fi
+done
+
+# Then our benchmarks that have no peer (floors, resolve(), conditions, target paths, ...).
+for bin in "$json_bench" "$template_bench"; do
+  mapfile -t own < <("$bin" --benchmark_list_tests | python3 -c '
+import re, sys
+skip, pattern = set(sys.argv[1:-1]), sys.argv[-1]
+for n in sys.stdin.read().split():
+    if n not in skip and (not pattern or re.search(pattern, n)):
+        print(n)' "${scenarios[@]}" "$filter")
+  [ ${#own[@]} -eq 0 ] && continue
+  echo "== $(basename "$bin"): ${#own[@]} benchmarks without a peer" >&2
+  regex="^($(IFS='|'; echo "${own[*]}"))\$"
+  "$bin" "${gb_flags[@]}" --benchmark_filter="$regex" >"$results/ours-$(basename "$bin").json"
+done
 
 python3 - "$results" "$reps" "$build_dir" <<'EOF' | tee "$results/table.md"
-import json, os, platform, subprocess, sys
+import glob, json, os, platform, subprocess, sys
 
 results, reps, build_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 build_type = next((l.strip().split("=", 1)[1] for l in open(os.path.join(build_dir, "CMakeCache.txt"))
                    if l.startswith("CMAKE_BUILD_TYPE:")), "?")
 
-def load(name):
-    with open(os.path.join(results, name)) as f:
+def load(path):
+    with open(path) as f:
         text = f.read()
     # A benchmark binary whose filter matched nothing prints no JSON.
-    return json.loads(text) if text.strip() else {"benchmarks": [], "results": []}
+    return json.loads(text) if text.strip() else {"benchmarks": [], "results": [], "peer": "?"}
 
 # Ours: the median aggregate of each benchmark, in ns.
 ours = {}
-for name in ("ours-json.json", "ours-template.json"):
-    doc = load(name)
+for path in sorted(glob.glob(os.path.join(results, "ours-*.json"))):
+    doc = load(path)
     for b in doc["benchmarks"]:
         # The median aggregate; with one repetition there is only the run itself.
         if b.get("aggregate_name") == "median" or (b["run_type"] == "iteration" and reps == "1"):
@@ -81,7 +116,14 @@ for name in ("ours-json.json", "ours-template.json"):
             ours[b["run_name"]] = {"ns": b["real_time"] * scale, "cpu": b["cpu_time"] * scale,
                                    "matches": b.get("matches")}
 
-peers = {"jsonpath-plus": load("peer-jsonpath.json"), "handlebars": load("peer-handlebars.json")}
+# Peers: every variant of every scenario, under the peer's name.
+peer_docs = [load(p) for p in sorted(glob.glob(os.path.join(results, "peer-*.json")))]
+peer_names = sorted({d["peer"] for d in peer_docs})
+node_version = peer_docs[0]["node"] if peer_docs else "-"
+peer_results = {}
+for d in peer_docs:
+    for r in d["results"]:
+        peer_results.setdefault(r["name"], (d["peer"].split("@")[0], []))[1].append(r)
 goals = {"jsonpath/": 20, "template/render/": 10, "template/compile_render/": 10}
 
 def fmt(ns):
@@ -98,8 +140,8 @@ dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/json", "src/t
                        text=True).stdout.strip()
 print(f"source: commit {rev or '?'}{' with uncommitted changes in src/json, src/template or the benchmarks' if dirty else ''}")
 print(f"ours: Google Benchmark, median of {reps} repetitions, CMAKE_BUILD_TYPE={build_type}; "
-      f"peers: {peers['jsonpath-plus'].get('peer', '-')}, {peers['handlebars'].get('peer', '-')} on Node "
-      f"{peers['handlebars'].get('node', '-')}, median of {reps} timed loops")
+      f"peers: {', '.join(peer_names) or '-'} on Node {node_version}, median of {reps} timed loops; "
+      f"each scenario ran ours then the peer, back to back")
 print()
 print("Times are ns per operation, medians; CPU = CPU time of the measuring thread (ours) or")
 print("process (peer), wall = elapsed time. The peer's fairer (faster) variant is used; `met` is")
@@ -108,37 +150,33 @@ print()
 print("| scenario | ours CPU | ours wall | peer variant | peer CPU | peer wall | ratio CPU | ratio wall | goal | met |")
 print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
 problems = []
-for peer_name, doc in peers.items():
-    by_name = {}
-    for r in doc["results"]:
-        by_name.setdefault(r["name"], []).append(r)
-    for name, variants in by_name.items():
-        variants.sort(key=lambda r: r["cpu_ns_per_op"])
-        best = variants[0]
-        mine = ours.get(name)
-        goal = next((g for p, g in goals.items() if name.startswith(p)), None)
-        ratio = best["cpu_ns_per_op"] / mine["cpu"] if mine else None
-        ratio_wall = best["ns_per_op"] / mine["ns"] if mine else None
-        met = "-" if goal is None or ratio is None else ("yes" if ratio >= goal else "**no**")
-        others = "; ".join(f"{o['variant']} {fmt(o['cpu_ns_per_op'])}" for o in variants[1:])
-        owner = "node" if best["variant"].startswith("JSON.") else peer_name
-        variant = f"{owner} {best['variant']}" + (f" (vs {others})" if others else "")
-        print(f"| {name} | {fmt(mine['cpu'] if mine else None)} | {fmt(mine['ns'] if mine else None)} | "
-              f"{variant} | {fmt(best['cpu_ns_per_op'])} | {fmt(best['ns_per_op'])} | "
-              f"{'-' if ratio is None else f'{ratio:,.1f}x'} | "
-              f"{'-' if ratio_wall is None else f'{ratio_wall:,.1f}x'} | "
-              f"{f'{goal}x' if goal else '-'} | {met} |")
-        if mine and "matches" in best and mine["matches"] is not None and mine["matches"] != best["matches"]:
-            problems.append(f"{name}: ours matched {mine['matches']:.0f} nodes, the peer {best['matches']}")
-        if best.get("same_output") is False:
-            problems.append(f"{name}: the peer rendered {best['output']!r}, ours {best['expected']!r}")
+for name, (peer_name, variants) in peer_results.items():
+    variants.sort(key=lambda r: r["cpu_ns_per_op"])
+    best = variants[0]
+    mine = ours.get(name)
+    goal = next((g for p, g in goals.items() if name.startswith(p)), None)
+    ratio = best["cpu_ns_per_op"] / mine["cpu"] if mine else None
+    ratio_wall = best["ns_per_op"] / mine["ns"] if mine else None
+    met = "-" if goal is None or ratio is None else ("yes" if ratio >= goal else "**no**")
+    others = "; ".join(f"{o['variant']} {fmt(o['cpu_ns_per_op'])}" for o in variants[1:])
+    owner = "node" if best["variant"].startswith("JSON.") else peer_name
+    variant = f"{owner} {best['variant']}" + (f" (vs {others})" if others else "")
+    print(f"| {name} | {fmt(mine['cpu'] if mine else None)} | {fmt(mine['ns'] if mine else None)} | "
+          f"{variant} | {fmt(best['cpu_ns_per_op'])} | {fmt(best['ns_per_op'])} | "
+          f"{'-' if ratio is None else f'{ratio:,.1f}x'} | "
+          f"{'-' if ratio_wall is None else f'{ratio_wall:,.1f}x'} | "
+          f"{f'{goal}x' if goal else '-'} | {met} |")
+    if mine and "matches" in best and mine["matches"] is not None and mine["matches"] != best["matches"]:
+        problems.append(f"{name}: ours matched {mine['matches']:.0f} nodes, the peer {best['matches']}")
+    if best.get("same_output") is False:
+        problems.append(f"{name}: the peer rendered {best['output']!r}, ours {best['expected']!r}")
 print()
 print("Ours only (no peer):")
 print()
 print("| benchmark | CPU ns/op | wall ns/op |")
 print("|---|---:|---:|")
 for name, r in ours.items():
-    if not any(name == x["name"] for d in peers.values() for x in d["results"]):
+    if name not in peer_results:
         print(f"| {name} | {fmt(r['cpu'])} | {fmt(r['ns'])} |")
 if problems:
     print()
