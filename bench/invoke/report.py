@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Prints run.sh's results (JSON lines) as tables: ours against the peers, and the bursts."""
+import json
+import sys
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    steady = {r["label"]: r for r in rows if r.get("mode") == "steady"}
+    levels = sorted({r["concurrency"] for r in steady.values()})
+    peers = sorted({r["label"].split(" ")[0] for r in steady.values()} - {"ours"})
+
+    print("\nLambda invoke, Node handler (requests/s; p50 / p99 ms; errors)")
+    print(f"{'server':<22}{'c':>4}{'req/s':>10}{'p50':>9}{'p99':>9}  errors")
+    for c in levels:
+        for who in ["ours"] + peers:
+            r = steady.get(f"{who} c={c}")
+            if r:
+                errs = sum(r["errors"].values())
+                print(f"{who:<22}{c:>4}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+                      f"  {errs}")
+    print("\nratios (ours / peer throughput; peer / ours p99)")
+    for c in levels:
+        ours = steady.get(f"ours c={c}")
+        for who in peers:
+            peer = steady.get(f"{who} c={c}")
+            if ours and peer and peer["rps"] > 0 and ours["p99_ms"] > 0:
+                print(f"  c={c:<3} vs {who:<18} throughput {ours['rps'] / peer['rps']:6.1f}x"
+                      f"   p99 {peer['p99_ms'] / ours['p99_ms']:6.1f}x lower")
+
+    print("\nCalls in flight at once (1 s sleep): first send to last answer")
+    print(f"{'run':<26}{'ok':>7}{'errors':>8}{'queue ms':>10}{'first':>9}{'last':>9}"
+          f"{'RSS MiB':>9}")
+    for r in rows:
+        if r.get("mode") == "burst":
+            errs = sum(r["errors"].values())
+            print(f"{r['label']:<26}{r['ok']:>7}{errs:>8}{r['queue_ms']:>10.0f}"
+                  f"{r['first_answer_ms']:>9.0f}{r['last_answer_ms']:>9.0f}"
+                  f"{r['vmhwm_kib'] / 1024:>9.1f}")
+            if errs:
+                print(f"{'':<26}errors: {r['errors']}")
+        elif "host_vmhwm_kib" in r:
+            print(f"{r['label']:<26}host VmHWM {r['host_vmhwm_kib'] / 1024:.1f} MiB, "
+                  f"{r['processes']} function processes, {r['function_rss_kib'] / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Issue 5's Lambda-invoke benchmarks in one go (docs/benchmarks.md, sections "Lambda invoke"
+# and "In flight at once"):
+#
+#  1. the Node handler functions/fast/index.js through `allma lambda serve` and through
+#     serverless-offline (default worker-thread mode, then --useInProcess), concurrency 1, 16
+#     and 64, same load generator (build/invbench/bench/allma_invoke_bench);
+#  2. N calls at once from LambdaClient to sleep_server.py (asyncio, sleeps 1 s per request);
+#  3. N calls at once to our host's `sleep1` function (provided runtime, one invocation at a
+#     time per process, sleeps 1 s), after a warm-up burst of the same size.
+#
+# Usage: bench/invoke/run.sh [--seconds=T] [--warmup=S] [--concurrency="1 16 64"]
+#          [--burst=10000] [--host-bursts="100 500 1000"] [--peer-modes="workers inprocess"]
+#          [--no-build]
+# Writes every result as a JSON line to build/invbench/invoke-results.jsonl and prints a table.
+# Every process it starts runs in its own process group and is stopped on exit.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+build="$repo/build/invbench"
+seconds=10
+warmup=3
+concurrency="1 16 64"
+burst=10000
+host_bursts="100 500 1000"
+peer_modes="workers inprocess"
+do_build=1
+for arg in "$@"; do
+  case "$arg" in
+    --seconds=*) seconds="${arg#*=}" ;;
+    --warmup=*) warmup="${arg#*=}" ;;
+    --concurrency=*) concurrency="${arg#*=}" ;;
+    --burst=*) burst="${arg#*=}" ;;
+    --host-bursts=*) host_bursts="${arg#*=}" ;;
+    --peer-modes=*) peer_modes="${arg#*=}" ;;
+    --no-build) do_build=0 ;;
+    *) echo "run.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+results="$build/invoke-results.jsonl"
+logs="$build/invoke-logs"
+pgids=()
+
+# Stops one process group: SIGTERM, then SIGKILL after 5 s.
+stop_group() {
+  local pgid="$1"
+  kill -TERM -- "-$pgid" 2>/dev/null || return 0
+  for _ in $(seq 50); do
+    kill -0 -- "-$pgid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+cleanup() {
+  for pgid in "${pgids[@]}"; do stop_group "$pgid"; done
+  pgids=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts "$@" in a new process group, output to $1.log; sets $started_pid (= its pgid).
+start_group() {
+  local log="$logs/$1.log"; shift
+  setsid "$@" >"$log" 2>&1 < /dev/null &
+  started_pid=$!
+  pgids+=("$started_pid")
+}
+# Waits until file $1 has a line matching regex $2 (at most $3 s); prints the first match.
+wait_for_line() {
+  for _ in $(seq $(( $3 * 10 ))); do
+    if grep -m1 -E "$2" "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "run.sh: timed out waiting for /$2/ in $1:" >&2
+  tail -20 "$1" >&2
+  return 1
+}
+forget_group() {
+  local keep=()
+  for g in "${pgids[@]}"; do [[ "$g" != "$1" ]] && keep+=("$g"); done
+  pgids=("${keep[@]}")
+}
+# Peak and current resident set (KiB) of pid $1 and of its descendants together.
+rss_of_tree() {
+  python3 - "$1" <<'EOF'
+import os, sys
+root = int(sys.argv[1])
+kids = {}
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            ppid = int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(p))
+        except OSError:
+            pass
+def field(pid, name):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith(name):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+tree, todo = [], [root]
+while todo:
+    p = todo.pop(); tree.append(p); todo += kids.get(p, [])
+print(field(root, "VmHWM:"), sum(field(p, "VmRSS:") for p in tree[1:]), len(tree) - 1)
+EOF
+}
+
+mkdir -p "$build" "$logs"
+if (( do_build )); then
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release > "$logs/cmake.log"
+  ninja -C "$build" -j2 -l 3 allma allma_invoke_bench > "$logs/ninja.log" ||
+    { tail -30 "$logs/ninja.log"; exit 1; }
+fi
+"$here/setup-peer.sh"
+allma="$build/src/cli/allma"
+bench="$build/bench/allma_invoke_bench"
+: > "$results"
+machine="$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version)"
+echo "run.sh: $(date -u +%FT%TZ), $machine, commit $(git -C "$repo" rev-parse --short HEAD)"
+
+# Runs the load generator and appends its JSON line, labelled $1, to the results.
+measure() {
+  local label="$1"; shift
+  local line
+  line="$("$bench" --label="$label" "$@")"
+  echo "$line" >> "$results"
+  echo "  $line"
+}
+
+# 1. Node handler: ours, then the peer in each mode.
+start_group allma-serve "$allma" lambda serve --functions "$here/functions.json" --port 0 \
+  --quiet-functions
+ours_pid=$started_pid
+ours_url="$(wait_for_line "$logs/allma-serve.log" '^http://' 30)"
+echo "ours: $ours_url (pid $ours_pid)"
+for c in $concurrency; do
+  measure "ours c=$c" --endpoint="$ours_url" --function=invbench-dev-fast --concurrency="$c" \
+    --seconds="$seconds" --warmup="$warmup"
+done
+
+sls="$here/peer/node_modules/serverless/bin/serverless.js"
+for mode in $peer_modes; do
+  extra=()
+  [[ "$mode" == inprocess ]] && extra=(--useInProcess)
+  start_group "peer-$mode" env SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off \
+    bash -c 'cd "$1" && shift && exec node "$@"' _ "$here/peer" "$sls" offline start \
+    --lambdaPort 3902 --httpPort 3900 --websocketPort 3901 "${extra[@]}"
+  peer_pid=$started_pid
+  wait_for_line "$logs/peer-$mode.log" 'listening on http://127.0.0.1:3902' 180 > /dev/null
+  echo "peer ($mode): http://127.0.0.1:3902 (pid $peer_pid)"
+  for c in $concurrency; do
+    measure "peer-$mode c=$c" --endpoint=http://127.0.0.1:3902 --function=invbench-dev-fast \
+      --concurrency="$c" --seconds="$seconds" --warmup="$warmup"
+  done
+  stop_group "$peer_pid"; forget_group "$peer_pid"
+done
+
+# 2. The client alone: $burst calls at once to the asyncio server.
+start_group sleep-server python3 "$here/sleep_server.py" --sleep 1
+sleep_pid=$started_pid
+sleep_url="$(wait_for_line "$logs/sleep-server.log" '^http://' 30)"
+measure "client burst=$burst" --endpoint="$sleep_url" --function=sleep1 --burst="$burst" \
+  --timeout-ms=60000
+stop_group "$sleep_pid"; forget_group "$sleep_pid"
+grep -h 'sleep_server:' "$logs/sleep-server.log" | sed 's/^/  /' || true
+
+# 3. Our host, sleep1 (one invocation per process at a time), warm bursts.
+for n in $host_bursts; do
+  "$bench" --label=warm --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+    --timeout-ms=120000 > /dev/null
+  measure "host burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+    --timeout-ms=120000
+  read -r host_hwm procs_rss procs < <(rss_of_tree "$ours_pid")
+  echo "{\"label\":\"host memory after burst=$n\",\"host_vmhwm_kib\":$host_hwm,\"function_rss_kib\":$procs_rss,\"processes\":$procs}" |
+    tee -a "$results" | sed 's/^/  /'
+done
+stop_group "$ours_pid"; forget_group "$ours_pid"
+
+python3 "$here/report.py" "$results"
