@@ -53,7 +53,8 @@ mapfile -t scenarios < <(python3 - "$inputs" "$filter" <<'PY'
 import json, re, sys
 inputs, pattern = sys.argv[1], sys.argv[2]
 cases = json.load(open(f"{inputs}/jsonpath-cases.json"))
-names = [c["name"] for c in cases["jsonpath"]] + [cases["parse"]["name"], cases["stringify"]["name"]]
+names = [c["name"] for c in cases["jsonpath"]]
+names += [cases["parse"]["name"], cases["stringify"]["name"]]
 names += [c["name"] for c in json.load(open(f"{inputs}/template-cases.json"))["templates"]]
 for n in names:
     if not pattern or re.search(pattern, n):
@@ -96,8 +97,8 @@ python3 - "$results" "$reps" "$build_dir" <<'EOF' | tee "$results/table.md"
 import glob, json, os, platform, subprocess, sys
 
 results, reps, build_dir = sys.argv[1], sys.argv[2], sys.argv[3]
-build_type = next((l.strip().split("=", 1)[1] for l in open(os.path.join(build_dir, "CMakeCache.txt"))
-                   if l.startswith("CMAKE_BUILD_TYPE:")), "?")
+cache = open(os.path.join(build_dir, "CMakeCache.txt")).read().splitlines()
+build_type = next((l.split("=", 1)[1] for l in cache if l.startswith("CMAKE_BUILD_TYPE:")), "?")
 
 def load(path):
     with open(path) as f:
@@ -131,23 +132,27 @@ def fmt(ns):
         return "-"
     return f"{ns:,.0f}" if ns >= 100 else f"{ns:.1f}"
 
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+            if l.startswith("model name")), "?")
 print(f"machine: {os.cpu_count()} cores (nproc), {cpu}; load average "
       f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {platform.platform()}")
-rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "status", "--porcelain", "--", "src/json", "src/template",
-                        "bench/json_bench.cc", "bench/template_bench.cc", "bench/peers"], capture_output=True,
-                       text=True).stdout.strip()
-print(f"source: commit {rev or '?'}{' with uncommitted changes in src/json, src/template or the benchmarks' if dirty else ''}")
+def git(*args):
+    return subprocess.run(["git", *args], capture_output=True, text=True).stdout.strip()
+rev = git("rev-parse", "--short", "HEAD")
+dirty = git("status", "--porcelain", "--", "src/json", "src/template", "bench/json_bench.cc",
+            "bench/template_bench.cc", "bench/peers")
+print(f"source: commit {rev or '?'}"
+      + (" with uncommitted changes in src/json, src/template or the benchmarks" if dirty else ""))
 print(f"ours: Google Benchmark, median of {reps} repetitions, CMAKE_BUILD_TYPE={build_type}; "
-      f"peers: {', '.join(peer_names) or '-'} on Node {node_version}, median of {reps} timed loops; "
-      f"each scenario ran ours then the peer, back to back")
+      f"peers: {', '.join(peer_names) or '-'} on Node {node_version}, median of {reps} "
+      f"timed loops; each scenario ran ours then the peer, back to back")
 print()
 print("Times are ns per operation, medians; CPU = CPU time of the measuring thread (ours) or")
 print("process (peer), wall = elapsed time. The peer's fairer (faster) variant is used; `met` is")
 print("judged on CPU time, which a loaded machine disturbs less.")
 print()
-print("| scenario | ours CPU | ours wall | peer variant | peer CPU | peer wall | ratio CPU | ratio wall | goal | met |")
+print("| scenario | ours CPU | ours wall | peer variant | peer CPU | peer wall | ratio CPU "
+      "| ratio wall | goal | met |")
 print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
 problems = []
 for name, (peer_name, variants) in peer_results.items():
@@ -161,15 +166,18 @@ for name, (peer_name, variants) in peer_results.items():
     others = "; ".join(f"{o['variant']} {fmt(o['cpu_ns_per_op'])}" for o in variants[1:])
     owner = "node" if best["variant"].startswith("JSON.") else peer_name
     variant = f"{owner} {best['variant']}" + (f" (vs {others})" if others else "")
-    print(f"| {name} | {fmt(mine['cpu'] if mine else None)} | {fmt(mine['ns'] if mine else None)} | "
+    print(f"| {name} | {fmt(mine['cpu'] if mine else None)} | "
+          f"{fmt(mine['ns'] if mine else None)} | "
           f"{variant} | {fmt(best['cpu_ns_per_op'])} | {fmt(best['ns_per_op'])} | "
           f"{'-' if ratio is None else f'{ratio:,.1f}x'} | "
           f"{'-' if ratio_wall is None else f'{ratio_wall:,.1f}x'} | "
           f"{f'{goal}x' if goal else '-'} | {met} |")
-    if mine and "matches" in best and mine["matches"] is not None and mine["matches"] != best["matches"]:
-        problems.append(f"{name}: ours matched {mine['matches']:.0f} nodes, the peer {best['matches']}")
+    if mine and mine["matches"] is not None and mine["matches"] != best.get("matches"):
+        problems.append(f"{name}: ours matched {mine['matches']:.0f} nodes, "
+                        f"the peer {best.get('matches')}")
     if best.get("same_output") is False:
-        problems.append(f"{name}: the peer rendered {best['output']!r}, ours {best['expected']!r}")
+        problems.append(f"{name}: the peer rendered {best['output']!r}, "
+                        f"ours {best['expected']!r}")
 print()
 print("Ours only (no peer):")
 print()
