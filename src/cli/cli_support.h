@@ -19,6 +19,12 @@ class FunctionHost;
 
 namespace allma::cli {
 
+// The options given before the command.
+struct GlobalOptions {
+  std::string store_path;         // --store; empty: the default path
+  std::string durability = "full";  // --durability full|normal (store::Durability)
+};
+
 // Exit statuses shared by every command.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;    // the execution FAILED, or the operation was refused

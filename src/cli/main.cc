@@ -20,11 +20,15 @@ int run_main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("allma 0.1.0"));
 
-  std::string store_path;
+  allma::cli::GlobalOptions globals;
   std::string log_level = "warn";
   std::string log_format = isatty(STDERR_FILENO) ? "text" : "json";
-  app.add_option("--store", store_path,
+  app.add_option("--store", globals.store_path,
                  "Execution store (SQLite file; default ~/.local/share/allma/allma.db)");
+  app.add_option("--durability", globals.durability,
+                 "full: every record survives a power cut (an fsync each); normal: records "
+                 "survive a crash of allma, the last ones may be lost on power failure")
+      ->check(CLI::IsMember({"full", "normal"}));
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
   app.add_option("--log-format", log_format, "text (terminal) or json (one object per line)")
@@ -36,8 +40,8 @@ int run_main(int argc, char** argv) {
   });
 
   int exit_code = allma::cli::kExitOk;
-  allma::cli::register_store_commands(app, &store_path, &exit_code);
-  allma::cli::register_run_commands(app, &store_path, &exit_code);
+  allma::cli::register_store_commands(app, &globals.store_path, &exit_code);
+  allma::cli::register_run_commands(app, &globals, &exit_code);
   allma::cli::register_tool_commands(app, &exit_code);
   allma::cli::register_lambda_command(app);
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "cli/signal_watch.h"
 #include "engine/executor.h"
 #include "flow/flow_loader.h"
 #include "json/stringify.h"
@@ -94,15 +95,28 @@ int report_result(const engine::ExecutionResult& result, bool json) {
   return result.status == store::ExecutionStatus::kCompleted ? kExitOk : kExitFailed;
 }
 
-Result<std::unique_ptr<store::ExecutionStore>> open_store(const std::string& path) {
-  std::string where = path.empty() ? store::default_store_path() : path;
+Result<std::unique_ptr<store::ExecutionStore>> open_store(const GlobalOptions& globals) {
+  std::string where = globals.store_path.empty() ? store::default_store_path() : globals.store_path;
+  store::OpenOptions options;
+  options.durability =
+      globals.durability == "normal" ? store::Durability::kNormal : store::Durability::kFull;
   Result<std::unique_ptr<store::SqliteExecutionStore>> opened =
-      store::SqliteExecutionStore::open(where, {});
+      store::SqliteExecutionStore::open(where, options);
   if (!opened.ok()) return opened.error();
   return std::unique_ptr<store::ExecutionStore>(std::move(*opened));
 }
 
-int run_flow(const RunOptions& options, const std::string& store_path) {
+// What a command that was stopped by a signal says and returns. The execution stays RUNNING in
+// the store; the attempt in flight, if any, is re-sent with its attemptId by `allma resume`.
+int stopped_by(int sig) {
+  std::cerr << "allma: stopped by " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << "; unfinished executions stay RUNNING: continue them with `allma resume`"
+            << std::endl;
+  return 128 + sig;
+}
+
+int run_flow(const RunOptions& options, const GlobalOptions& globals) {
+  SignalWatch signals;  // before any thread starts
   std::shared_ptr<const flow::Flow> flow = load_flow_or_report(options.flow_file);
   if (!flow) return kExitBadInput;
 
@@ -118,7 +132,7 @@ int run_flow(const RunOptions& options, const std::string& store_path) {
 
   std::unique_ptr<store::ExecutionStore> store;
   if (!options.no_store) {
-    Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+    Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(globals);
     if (!opened.ok()) {
       print_error("store: " + opened.error().message);
       return kExitBadInput;
@@ -148,13 +162,18 @@ int run_flow(const RunOptions& options, const std::string& store_path) {
   exec.policy = (*stack)->policy.get();
   exec.observer = &observer;
   exec.default_region = (*stack)->region;
+  std::optional<engine::ExecutionResult> result;  // outlives the executor that fills it
   engine::Executor executor(exec);
   engine::StartRequest request{std::move(trigger), options.execution_id};
-  Result<engine::ExecutionResult> result = executor.run(flow, std::move(request));
-  if (!result.ok()) {
-    print_error(result.error().message);
+  Status started = executor.start(flow, std::move(request), [&](engine::ExecutionResult r) {
+    result = std::move(r);
+    signals.notify();
+  });
+  if (!started.ok()) {
+    print_error(started.error().message);
     return kExitBadInput;
   }
+  if (int sig = signals.wait(); sig != 0) return stopped_by(sig);
   return report_result(*result, options.json);
 }
 
@@ -174,8 +193,9 @@ Result<std::shared_ptr<const flow::Flow>> stored_flow(store::ExecutionStore& sto
 
 // Continues the given executions (resume, or redrive when `redrive`) and waits for them all.
 int continue_executions(const std::vector<std::string>& ids, bool redrive,
-                        const InvokeOptions& invoke, bool json, const std::string& store_path) {
-  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+                        const InvokeOptions& invoke, bool json, const GlobalOptions& globals) {
+  SignalWatch signals;  // before any thread starts
+  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(globals);
   if (!opened.ok()) {
     print_error("store: " + opened.error().message);
     return kExitBadInput;
@@ -194,12 +214,12 @@ int continue_executions(const std::vector<std::string>& ids, bool redrive,
   exec.policy = (*stack)->policy.get();
   exec.observer = &observer;
   exec.default_region = (*stack)->region;
-  engine::Executor executor(exec);
-
+  // Filled by the executor's callbacks, so declared before it.
   std::mutex mutex;
-  std::condition_variable finished;
   std::vector<engine::ExecutionResult> results;
   std::size_t started = 0;
+  std::size_t expected = SIZE_MAX;  // known once every execution is started
+  engine::Executor executor(exec);
   int exit_code = kExitOk;
   for (const std::string& id : ids) {
     Result<store::ExecutionHistory> history = store.load_execution(id);
@@ -218,7 +238,7 @@ int continue_executions(const std::vector<std::string>& ids, bool redrive,
                                 [&](engine::ExecutionResult r) {
                                   std::lock_guard<std::mutex> lock(mutex);
                                   results.push_back(std::move(r));
-                                  finished.notify_one();
+                                  if (results.size() == expected) signals.notify();
                                 });
     if (!st.ok()) {
       print_error("execution " + id + ": " + st.error().message);
@@ -228,17 +248,22 @@ int continue_executions(const std::vector<std::string>& ids, bool redrive,
     ++started;
   }
 
-  std::unique_lock<std::mutex> lock(mutex);
-  finished.wait(lock, [&] { return results.size() == started; });
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    expected = started;
+    if (results.size() == expected) signals.notify();
+  }
+  int sig = signals.wait();
+  std::lock_guard<std::mutex> lock(mutex);
   for (const engine::ExecutionResult& r : results) {
     if (report_result(r, json) != kExitOk) exit_code = kExitFailed;
   }
   if (ids.empty()) std::cerr << "no RUNNING executions to resume" << std::endl;
-  return exit_code;
+  return sig != 0 ? stopped_by(sig) : exit_code;
 }
 
-int resume_all(const InvokeOptions& invoke, bool json, const std::string& store_path) {
-  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(store_path);
+int resume_all(const InvokeOptions& invoke, bool json, const GlobalOptions& globals) {
+  Result<std::unique_ptr<store::ExecutionStore>> opened = open_store(globals);
   if (!opened.ok()) {
     print_error("store: " + opened.error().message);
     return kExitBadInput;
@@ -249,7 +274,7 @@ int resume_all(const InvokeOptions& invoke, bool json, const std::string& store_
     return kExitBadInput;
   }
   opened->reset();
-  return continue_executions(*running, false, invoke, json, store_path);
+  return continue_executions(*running, false, invoke, json, globals);
 }
 
 void add_invoke_options(CLI::App* cmd, InvokeOptions& invoke) {
@@ -262,7 +287,7 @@ void add_invoke_options(CLI::App* cmd, InvokeOptions& invoke) {
 
 }  // namespace
 
-void register_run_commands(CLI::App& app, const std::string* store_path, int* exit_code) {
+void register_run_commands(CLI::App& app, const GlobalOptions* globals, int* exit_code) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* run = app.add_subcommand("run", "Run a flow to its end and print its final context");
   run->add_option("flow", options->flow_file, "Flow definition (JSON)")->required();
@@ -271,7 +296,7 @@ void register_run_commands(CLI::App& app, const std::string* store_path, int* ex
   add_invoke_options(run, options->invoke);
   run->add_flag("--json", options->json, "One JSON event per line on stdout");
   run->add_flag("--no-store", options->no_store, "Do not record the execution");
-  run->callback([=] { *exit_code = run_flow(*options, *store_path); });
+  run->callback([=] { *exit_code = run_flow(*options, *globals); });
 
   auto resume_options = std::make_shared<RunOptions>();
   CLI::App* resume = app.add_subcommand(
@@ -279,7 +304,7 @@ void register_run_commands(CLI::App& app, const std::string* store_path, int* ex
   add_invoke_options(resume, resume_options->invoke);
   resume->add_flag("--json", resume_options->json, "One JSON event per line on stdout");
   resume->callback([=] {
-    *exit_code = resume_all(resume_options->invoke, resume_options->json, *store_path);
+    *exit_code = resume_all(resume_options->invoke, resume_options->json, *globals);
   });
 
   // `executions` holds the history commands (store_commands.cc); redrive runs the engine.
@@ -299,7 +324,7 @@ void register_run_commands(CLI::App& app, const std::string* store_path, int* ex
   redrive->add_flag("--json", redrive_options->json, "One JSON event per line on stdout");
   redrive->callback([=] {
     *exit_code = continue_executions({*redrive_id}, true, redrive_options->invoke,
-                                     redrive_options->json, *store_path);
+                                     redrive_options->json, *globals);
   });
 }
 

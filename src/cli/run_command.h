@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "cli/cli_support.h"
+
 namespace CLI {
 class App;
 }
@@ -9,8 +11,8 @@ class App;
 namespace allma::cli {
 
 // `allma run`, `allma resume` and `allma executions redrive`: the commands that run flows.
-// `store_path` is the global --store option, read when the command runs; the command's exit
+// `globals` holds the options given before the command, read when it runs; the command's exit
 // status is written to `exit_code`.
-void register_run_commands(CLI::App& app, const std::string* store_path, int* exit_code);
+void register_run_commands(CLI::App& app, const GlobalOptions* globals, int* exit_code);
 
 }  // namespace allma::cli
