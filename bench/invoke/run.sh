@@ -6,12 +6,16 @@
 #     serverless-offline (default worker-thread mode, then --useInProcess), concurrency 1, 16
 #     and 64, same load generator (build/invbench/bench/allma_invoke_bench);
 #  2. N calls at once from LambdaClient to sleep_server.py (asyncio, sleeps 1 s per request);
-#  3. N calls at once to our host's `sleep1` function (provided runtime, one invocation at a
-#     time per process, sleeps 1 s), after a warm-up burst of the same size.
+#  3. N calls at once to our host's `sleep1` function (sleep_bootstrap.c, a provided runtime
+#     handling one invocation at a time per process, sleeps 1 s), cold and then warm (the
+#     processes of the cold burst are kept by the host).
 #
 # Usage: bench/invoke/run.sh [--seconds=T] [--warmup=S] [--concurrency="1 16 64"]
-#          [--burst=10000] [--host-bursts="100 500 1000"] [--peer-modes="workers inprocess"]
+#          [--burst=10000] [--host-bursts="100 1000"] [--peer-modes="workers inprocess"]
 #          [--no-build]
+# Each concurrency level gets an unmeasured warm-up run of --warmup seconds (default 8: enough
+# for our host to start its 64 Node processes and for the peer to start its worker threads),
+# then 2 s more warm-up inside the measured run, then --seconds (default 10) measured.
 # Writes every result as a JSON line to build/invbench/invoke-results.jsonl and prints a table.
 # Every process it starts runs in its own process group and is stopped on exit.
 set -euo pipefail
@@ -20,10 +24,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 build="$repo/build/invbench"
 seconds=10
-warmup=3
+warmup=8
 concurrency="1 16 64"
 burst=10000
-host_bursts="100 500 1000"
+host_bursts="100 1000"
 peer_modes="workers inprocess"
 do_build=1
 for arg in "$@"; do
@@ -118,11 +122,29 @@ if (( do_build )); then
 fi
 "$here/setup-peer.sh"
 allma="$build/src/cli/allma"
+mkdir -p "$build/invoke/sleep1"
+cc -O2 -Wall -Wextra -o "$build/invoke/sleep1/bootstrap" "$here/sleep_bootstrap.c"
+functions="$build/invoke/functions.json"
+cat > "$functions" <<EOF
+{"functions": [
+  {"name": "invbench-dev-fast", "runtime": "nodejs", "handler": "index.handler",
+   "codeDir": "$here/functions/fast", "timeoutSeconds": 30, "reservedConcurrency": 64},
+  {"name": "sleep1", "runtime": "provided", "handler": "sleep1",
+   "codeDir": "$build/invoke/sleep1", "timeoutSeconds": 60, "reservedConcurrency": 1000}
+]}
+EOF
 bench="$build/bench/allma_invoke_bench"
 : > "$results"
 machine="$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version)"
 echo "run.sh: $(date -u +%FT%TZ), $machine, commit $(git -C "$repo" rev-parse --short HEAD)"
 
+# Warms up at concurrency $2 against endpoint $1 (unmeasured), then measures, labelled $3.
+warm_and_measure() {
+  "$bench" --endpoint="$1" --function=invbench-dev-fast --concurrency="$2" \
+    --seconds="$warmup" --warmup=0 > /dev/null
+  measure "$3 c=$2" --endpoint="$1" --function=invbench-dev-fast --concurrency="$2" \
+    --seconds="$seconds" --warmup=2
+}
 # Runs the load generator and appends its JSON line, labelled $1, to the results.
 measure() {
   local label="$1"; shift
@@ -133,14 +155,13 @@ measure() {
 }
 
 # 1. Node handler: ours, then the peer in each mode.
-start_group allma-serve "$allma" lambda serve --functions "$here/functions.json" --port 0 \
+start_group allma-serve "$allma" lambda serve --functions "$functions" --port 0 \
   --quiet-functions
 ours_pid=$started_pid
 ours_url="$(wait_for_line "$logs/allma-serve.log" '^http://' 30)"
 echo "ours: $ours_url (pid $ours_pid)"
 for c in $concurrency; do
-  measure "ours c=$c" --endpoint="$ours_url" --function=invbench-dev-fast --concurrency="$c" \
-    --seconds="$seconds" --warmup="$warmup"
+  warm_and_measure "$ours_url" "$c" ours
 done
 
 sls="$here/peer/node_modules/serverless/bin/serverless.js"
@@ -154,8 +175,7 @@ for mode in $peer_modes; do
   wait_for_line "$logs/peer-$mode.log" 'listening on http://127.0.0.1:3902' 180 > /dev/null
   echo "peer ($mode): http://127.0.0.1:3902 (pid $peer_pid)"
   for c in $concurrency; do
-    measure "peer-$mode c=$c" --endpoint=http://127.0.0.1:3902 --function=invbench-dev-fast \
-      --concurrency="$c" --seconds="$seconds" --warmup="$warmup"
+    warm_and_measure http://127.0.0.1:3902 "$c" "peer-$mode"
   done
   stop_group "$peer_pid"; forget_group "$peer_pid"
 done
@@ -171,9 +191,9 @@ grep -h 'sleep_server:' "$logs/sleep-server.log" | sed 's/^/  /' || true
 
 # 3. Our host, sleep1 (one invocation per process at a time), warm bursts.
 for n in $host_bursts; do
-  "$bench" --label=warm --endpoint="$ours_url" --function=sleep1 --burst="$n" \
-    --timeout-ms=120000 > /dev/null
-  measure "host burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+  measure "host cold burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+    --timeout-ms=120000
+  measure "host warm burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
     --timeout-ms=120000
   read -r host_hwm procs_rss procs < <(rss_of_tree "$ours_pid")
   echo "{\"label\":\"host memory after burst=$n\",\"host_vmhwm_kib\":$host_hwm,\"function_rss_kib\":$procs_rss,\"processes\":$procs}" |
