@@ -40,9 +40,9 @@ def main(path):
             if errs:
                 print(f"{'':<26}errors: {r['errors']}")
         elif "host_vmhwm_kib" in r:
-            print(f"{r["label"]}: host VmHWM {r['host_vmhwm_kib'] / 1024:.1f} MiB, "
-                  f"{r["processes"]} descendant processes, sum of their VmRSS "
-                  f"{r["function_rss_kib"] / 1024:.0f} MiB (shared pages counted in each)")
+            print(f"{r['label']}: host VmHWM {r['host_vmhwm_kib'] / 1024:.1f} MiB, "
+                  f"{r['processes']} descendant processes, sum of their VmRSS "
+                  f"{r['function_rss_kib'] / 1024:.0f} MiB (shared pages counted in each)")
 
 
 if __name__ == "__main__":
