@@ -37,9 +37,8 @@ testing::AssertionResult ended_cleanly(const RunResult& r, int expected_exit) {
   if (r.timed_out) return testing::AssertionFailure() << "hung (killed at the time limit)";
   if (r.signal != 0) return testing::AssertionFailure() << "died of signal " << r.signal;
   if (r.exit_code != expected_exit) {
-    return testing::AssertionFailure()
-           << "exit " << r.exit_code << ", expected " << expected_exit << "; stderr: "
-           << r.err.substr(0, 2000);
+    return testing::AssertionFailure() << "exit " << r.exit_code << ", expected " << expected_exit
+                                       << "; stderr: " << r.err.substr(0, 2000);
   }
   return testing::AssertionSuccess();
 }
@@ -58,8 +57,8 @@ class BadInput : public FaultTest {
     object step = step_extra;
     step["onError"] = object{{"retries", {{"count", 0}}}};
     std::string flow = one_step_flow("fault", step);
-    return allma({"run", flow, "--input", path("input.json"), "--functions", fns,
-                  "--execution-id", kExecutionId});
+    return allma({"run", flow, "--input", path("input.json"), "--functions", fns, "--execution-id",
+                  kExecutionId});
   }
 
   // Runs the one-step flow with the trigger payload `trigger` (bytes of input.json).
@@ -67,8 +66,8 @@ class BadInput : public FaultTest {
     std::string fns = functions("functions.json", "fault", "echo");
     std::string flow = one_step_flow("fault", {{"onError", {{"retries", {{"count", 0}}}}}});
     write("input.json", trigger);
-    return allma({"run", flow, "--input", path("input.json"), "--functions", fns,
-                  "--execution-id", kExecutionId});
+    return allma({"run", flow, "--input", path("input.json"), "--functions", fns, "--execution-id",
+                  kExecutionId});
   }
 
   // The stored step output of step "a"'s only attempt, or null.
@@ -253,6 +252,26 @@ TEST_F(BadInput, NumberBeyondDoubleRangeInATriggerKeepsTheHistoryReadable) {
   EXPECT_FALSE(r.timed_out);
   boost::json::value history = show(kExecutionId);
   EXPECT_FALSE(execution_status(history).empty());
+}
+
+TEST_F(BadInput, NumberBeyondDoubleRangeInAFlowKeepsTheStoreReadable) {
+  GTEST_SKIP()
+      << "known bug: a flow literal 1e400 is sent to the function as null but stored "
+         "as text that does not parse back, so `flows show`, `executions show` and "
+         "`resume` of it fail (src/json/parse.cc:parse, src/store/sqlite_support.cc:to_text)";
+  std::string fns = functions("functions.json", "fault", "echo");
+  write("flow.json", R"({"id":"huge","version":1,"startStepInstanceId":"a","steps":{)"
+                     R"("a":{"stepInstanceId":"a","stepType":"CUSTOM_LAMBDA_INVOKE",)"
+                     R"("lambdaFunctionArnTemplate":"fault","literals":{"n":1e400},)"
+                     R"("defaultNextStepInstanceId":"end"},)"
+                     R"("end":{"stepInstanceId":"end","stepType":"END_FLOW"}}})");
+  RunResult r =
+      allma({"run", path("flow.json"), "--functions", fns, "--execution-id", kExecutionId});
+
+  EXPECT_TRUE(ended_cleanly(r, 0));
+  EXPECT_FALSE(execution_status(show(kExecutionId)).empty());
+  RunResult flow = allma({"flows", "show", "huge"});
+  EXPECT_TRUE(ended_cleanly(flow, 0));
 }
 
 TEST_F(BadInput, NanAndInfinityInATriggerAreRefused) {

@@ -134,9 +134,14 @@ RunResult Child::wait(std::chrono::milliseconds limit) {
 }
 
 std::vector<std::string> allma_env() {
-  return {"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
-          "AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_SESSION_TOKEN=",
-          "AWS_PROFILE=", "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_LAMBDA=",
+  return {"AWS_ACCESS_KEY_ID=testing",
+          "AWS_SECRET_ACCESS_KEY=testing",
+          "AWS_DEFAULT_REGION=us-east-1",
+          "AWS_REGION=us-east-1",
+          "AWS_SESSION_TOKEN=",
+          "AWS_PROFILE=",
+          "AWS_ENDPOINT_URL=",
+          "AWS_ENDPOINT_URL_LAMBDA=",
           "ALLMA_CRASH_POINT="};
 }
 
@@ -174,12 +179,9 @@ std::string FaultTest::functions(const std::string& file, const std::string& nam
   boost::json::object env{
       {"FAULT_LOG", path(name + ".log")}, {"FAULT_MODE", mode}, {"FAULT_MARKER", dir_}};
   for (const auto& member : extra_env) env[member.key()] = member.value();
-  boost::json::object function{{"name", name},
-                               {"runtime", "provided"},
-                               {"handler", "fault"},
-                               {"codeDir", kFaultDir + "/functions/fault"},
-                               {"timeoutSeconds", 30},
-                               {"environment", env}};
+  boost::json::object function{{"name", name},         {"runtime", "provided"},
+                               {"handler", "fault"},   {"codeDir", kFaultDir + "/functions/fault"},
+                               {"timeoutSeconds", 30}, {"environment", env}};
   boost::json::object doc{{"functions", boost::json::array{function}}};
   write(file, boost::json::serialize(doc));
   return path(file);
@@ -240,8 +242,8 @@ FaultServer::FaultServer(const std::string& dir, const std::string& modes)
     : log_(dir + "/server.log") {
   const std::string port_file = dir + "/server.port";
   child_ = std::make_unique<Child>(
-      std::vector<std::string>{"/usr/bin/env", "python3", kFaultDir + "/fault_server.py",
-                               port_file, log_, modes},
+      std::vector<std::string>{"/usr/bin/env", "python3", kFaultDir + "/fault_server.py", port_file,
+                               log_, modes},
       std::vector<std::string>{}, dir);
   for (int i = 0; i < 400 && port_ == 0; ++i) {
     std::string text = slurp(port_file);

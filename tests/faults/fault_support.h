@@ -8,12 +8,11 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 namespace allma::faults {
 
@@ -21,8 +20,8 @@ namespace allma::faults {
 inline constexpr std::size_t kMemoryCapBytes = std::size_t{4} << 30;
 
 struct RunResult {
-  int exit_code = -1;  // the exit status, or -1 when killed by a signal
-  int signal = 0;      // the signal that ended it, or 0
+  int exit_code = -1;      // the exit status, or -1 when killed by a signal
+  int signal = 0;          // the signal that ended it, or 0
   bool timed_out = false;  // killed by us at the wall-clock limit
   std::chrono::milliseconds elapsed{0};
   std::string out, err;
@@ -59,7 +58,6 @@ class FaultTest : public ::testing::Test {
   void TearDown() override;
 
  public:  // also for the tests' free helper functions
-
   std::string path(const std::string& name) const { return dir_ + "/" + name; }
   // The store file: store.db in the directory, or `store_override_` when set.
   std::string store() const { return store_override_.empty() ? path("store.db") : store_override_; }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "fault_support.h"
@@ -41,8 +42,8 @@ using Faults = FaultTest;
 
 TEST_F(Faults, FunctionKilledMidInvocationFailsTheAttemptAndTheRetrySucceeds) {
   std::string fns = functions("functions.json", "fault", "hang-first-1");
-  std::string flow = one_step_flow("fault", {{"onError", {{"retries", {{"count", 1},
-                                                                       {"intervalSeconds", 0.1}}}}}});
+  std::string flow = one_step_flow(
+      "fault", {{"onError", {{"retries", {{"count", 1}, {"intervalSeconds", 0.1}}}}}});
   Child run(allma_argv({"run", flow, "--input", path("input.json"), "--functions", fns,
                         "--execution-id", kExecutionId}),
             allma_env(), dir_);
@@ -140,8 +141,11 @@ TEST_F(Faults, AnswerSlowerThanTheStepTimeoutIsStatesTimeoutAndRetriedOncePerAtt
   FaultServer server(dir_, "slow-4,ok");
   // errorEquals States.Timeout: the retry happens only if the timeout is classified as one.
   object step{{"timeoutSeconds", 1},
-              {"onError", {{"retries", {{"count", 1}, {"intervalSeconds", 0.1},
-                                        {"errorEquals", boost::json::array{"States.Timeout"}}}}}}};
+              {"onError",
+               {{"retries",
+                 {{"count", 1},
+                  {"intervalSeconds", 0.1},
+                  {"errorEquals", boost::json::array{"States.Timeout"}}}}}}};
   RunResult result = allma({"run", one_step_flow("remote", step), "--input", path("input.json"),
                             "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
 
@@ -185,23 +189,33 @@ std::string growing_flow(Faults& t, int steps) {
                       i + 1 < steps ? "s" + std::to_string(i + 1) : std::string("end")}};
   }
   all["end"] = object{{"stepInstanceId", "end"}, {"stepType", "END_FLOW"}};
-  t.write("grow.json", boost::json::serialize(object{
-                           {"id", "grow"}, {"version", 1}, {"startStepInstanceId", "s0"},
-                           {"steps", all}}));
+  t.write("grow.json",
+          boost::json::serialize(object{
+              {"id", "grow"}, {"version", 1}, {"startStepInstanceId", "s0"}, {"steps", all}}));
   return t.path("grow.json");
 }
 
-TEST_F(Faults, DiskFullStopsTheRunWithAStoreErrorAndKeepsEveryEarlierRecord) {
-  const std::string disk = path("disk");
-  std::filesystem::create_directories(disk);
-  if (mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=2m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << strerror(errno);
+// A 2 MB tmpfs at disk/ holding the store. TearDown unmounts it.
+class DiskFull : public FaultTest {
+ protected:
+  void SetUp() override {
+    FaultTest::SetUp();
+    std::filesystem::create_directories(disk_);
+    if (mount("tmpfs", disk_.c_str(), "tmpfs", 0, "size=2m") != 0) {
+      GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << strerror(errno);
+    }
+    store_override_ = disk_ + "/store.db";
   }
-  const std::string fns = functions("functions.json", "grow", "grow-300000");
-  store_override_ = disk + "/store.db";
 
-  RunResult run = allma(
-      {"run", growing_flow(*this, 12), "--functions", fns, "--execution-id", kExecutionId});
+  const std::string disk_ = path("disk");
+};
+
+TEST_F(DiskFull, RunStopsWithAStoreErrorAndKeepsEveryEarlierRecord) {
+  const std::string disk = disk_;
+  const std::string fns = functions("functions.json", "grow", "grow-300000");
+
+  RunResult run =
+      allma({"run", growing_flow(*this, 12), "--functions", fns, "--execution-id", kExecutionId});
   EXPECT_NE(run.exit_code, 0);
   EXPECT_EQ(run.signal, 0);
   EXPECT_NE(run.err.find("the disk is full (SQLITE_FULL)"), std::string::npos) << run.err;
@@ -228,6 +242,31 @@ TEST_F(Faults, DiskFullStopsTheRunWithAStoreErrorAndKeepsEveryEarlierRecord) {
       done.at("execution").at("finalContext").at("steps_output").as_object();
   EXPECT_EQ(outputs.size(), 12u);
   EXPECT_LE(invocations("grow").size(), 13u) << "at most the interrupted step ran twice";
+}
+
+TEST_F(DiskFull, RunSaysTheExecutionStaysRunningWhenItsEndCannotBeStored) {
+  GTEST_SKIP() << "known bug: after a refused store write `allma run` prints 'execution ... "
+                  "FAILED' (StoreError) while the store keeps it RUNNING and `allma resume` "
+                  "continues it (src/engine/executor.cc:Executor::State::stored sets kFailed)";
+  const std::string fns = functions("functions.json", "grow", "grow-300000");
+  RunResult run =
+      allma({"run", growing_flow(*this, 12), "--functions", fns, "--execution-id", kExecutionId});
+
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(execution_status(show(kExecutionId)), "RUNNING");
+  EXPECT_EQ(run.err.find(" FAILED"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("RUNNING"), std::string::npos) << run.err;
+}
+
+TEST_F(DiskFull, AlreadyFullDiskRefusesToStartAndInvokesNothing) {
+  std::ofstream(disk_ + "/filler", std::ios::binary) << std::string(3u << 20, '\0');
+  const std::string fns = functions("functions.json", "grow", "echo");
+  RunResult run = allma({"run", growing_flow(*this, 2), "--functions", fns});
+
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.signal, 0);
+  EXPECT_NE(run.err.find("the disk is full (SQLITE_FULL)"), std::string::npos) << run.err;
+  EXPECT_TRUE(invocations("grow").empty());
 }
 
 TEST_F(Faults, SigtermDuringAStepStopsPromptlyLeavesNoProcessAndResumes) {
