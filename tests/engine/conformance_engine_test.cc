@@ -1,4 +1,4 @@
-// The engine cases of /work/shared/conformance/allma-unit-cases.jsonl (reference §19; issue 2
+// The engine cases of ../shared/conformance/allma-unit-cases.jsonl (reference §19; issue 2
 // item 14): areas flow-loop, cli-handler, initialize, error-handling, transition-limits,
 // transition-resolve, noop, terminal-error and step-execution. Every case is run against the
 // real engine (engine_case_runners.h says how each area maps onto it), or is listed below as

@@ -9,11 +9,11 @@
 
 namespace allma::testing {
 
-// The cases of `/work/shared/conformance/allma-unit-cases.jsonl` (reference §19) whose area is
+// The cases of `../shared/conformance/allma-unit-cases.jsonl` (reference §19) whose area is
 // one of `areas`; ALLMA_CONFORMANCE_CASES overrides the file's path.
 inline std::vector<boost::json::value> conformance_cases(const std::vector<std::string>& areas) {
   const char* env = std::getenv("ALLMA_CONFORMANCE_CASES");
-  std::ifstream in(env != nullptr ? env : "/work/shared/conformance/allma-unit-cases.jsonl");
+  std::ifstream in(env != nullptr ? env : ALLMA_CONFORMANCE_FILE);
   std::vector<boost::json::value> cases;
   std::string line;
   while (std::getline(in, line)) {

@@ -1,5 +1,5 @@
 // Runs the reference's unit-test cases of areas path-resolve, set-dot-path and condition
-// (/work/shared/conformance/allma-unit-cases.jsonl, key conventions in reference section 19)
+// (../shared/conformance/allma-unit-cases.jsonl, key conventions in reference section 19)
 // against resolve(), set_dot() and evaluate_condition().
 // Cases contradicting DESIGN.md are listed in kDeviations with the decision, and the decided
 // behaviour is asserted instead; cases needing S3 pointer hydration are listed in kSkipped.
@@ -20,7 +20,7 @@
 namespace allma::json {
 namespace {
 
-constexpr const char* kCasesFile = "/work/shared/conformance/allma-unit-cases.jsonl";
+constexpr const char* kCasesFile = ALLMA_CONFORMANCE_FILE;
 
 struct Deviation {
   const char* decision;

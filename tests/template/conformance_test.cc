@@ -1,5 +1,5 @@
 // Conformance cases of areas `template-render`, `nested-templates` and `template-context` from
-// the reference's unit tests (/work/shared/conformance/allma-unit-cases.jsonl, key conventions
+// the reference's unit tests (../shared/conformance/allma-unit-cases.jsonl, key conventions
 // in reference §19). ALLMA_CONFORMANCE_CASES overrides the file's location.
 
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr const char* kCasesFile = "/work/shared/conformance/allma-unit-cases.jsonl";
+constexpr const char* kCasesFile = ALLMA_CONFORMANCE_FILE;
 
 // Cases that cannot run here, with the reason.
 const std::map<std::string, std::string>& skipped() {
