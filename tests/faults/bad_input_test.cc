@@ -87,6 +87,37 @@ TEST_F(BadInput, FlowNested100000DeepIsRefusedWithItsLocation) {
   EXPECT_TRUE(mentions(r.err, "nesting deeper than 1000 levels")) << r.err;
 }
 
+TEST_F(BadInput, Nesting100000DeepInsideFlowStringsIsRefused) {
+  // Templates, paths and conditions are languages of their own, nested inside one JSON string.
+  const std::string open_ifs = [] {
+    std::string s;
+    for (int i = 0; i < kDeep; ++i) s += "{{#if x}}";
+    return s;
+  }();
+  std::string close_ifs;
+  for (int i = 0; i < kDeep; ++i) close_ifs += "{{/if}}";
+  const std::string parens = std::string(kDeep, '(') + "@.a" + std::string(kDeep, ')');
+  const std::string condition = std::string(kDeep, '(') + "$.x == 1" + std::string(kDeep, ')');
+  const std::pair<object, std::string> cases[] = {
+      {{{"lambdaFunctionArnTemplate", "fn" + open_ifs + "a" + close_ifs}},
+       "blocks nested too deeply"},
+      {{{"inputMappings", {{"x", "$[?(" + parens + ")]"}}}}, "nested too deeply"},
+      {{{"transitions",
+         boost::json::array{{{"condition", condition}, {"nextStepInstanceId", "end"}}}}},
+       "/steps/a/transitions/0/condition"},
+      {{{"transitions", boost::json::array{{{"condition", std::string(kDeep, '!') + "$.x"},
+                                            {"nextStepInstanceId", "end"}}}}},
+       "/steps/a/transitions/0/condition"},
+  };
+  for (const auto& [step, what] : cases) {
+    one_step_flow("fn", step);
+    RunResult r = allma({"validate", path("flow.json")});
+    EXPECT_TRUE(ended_cleanly(r, kExitBadInput)) << what;
+    EXPECT_TRUE(mentions(r.err, what)) << r.err.substr(0, 300) << "..."
+                                       << r.err.substr(r.err.size() > 300 ? r.err.size() - 300 : 0);
+  }
+}
+
 TEST_F(BadInput, TriggerNested100000DeepIsRefusedBeforeAnythingRuns) {
   RunResult r = run_with_trigger(nested_objects(kDeep));
 

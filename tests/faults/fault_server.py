@@ -10,6 +10,10 @@ receives is answered by the n-th MODE (the last mode repeats):
   reset-mid sends the status line, headers and half of the body, then resets the connection
   truncate  announces Content-Length: 100, sends 10 bytes of it and closes the connection
   slow-S    sleeps S seconds, then answers as ok (if the client is still there)
+  garbage   answers bytes that are not HTTP at all, then closes the connection
+  html-500  500 Internal Server Error with an HTML body, as a proxy in front of Lambda might
+  huge      200 with a JSON body of 9 MiB (over any Lambda response)
+  headers   200, then header lines without end (7 MB of them) until the client leaves
 Every request appends one JSON line to LOG_FILE: {"n", "path", "mode", "time", "attemptId"}
 (the attemptId of the X-Amz-Client-Context header).
 """
@@ -63,6 +67,31 @@ def answer_ok(conn):
                  b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
+def garbage(conn):
+    conn.sendall(b"\x00\xff\xfeNOT-HTTP \x01\x02 garbage\r\n\r\n" + bytes(range(256)))
+
+
+def html_500(conn):
+    body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+def huge(conn):
+    body = b'{"blob": "' + b"h" * (9 << 20) + b'"}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+
+def endless_headers(conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+    for i in range(60000):
+        conn.sendall(b"X-Endless-" + str(i).encode() + b": " + b"v" * 100 + b"\r\n")
+
+
+SPECIAL = {"garbage": garbage, "html-500": html_500, "huge": huge, "headers": endless_headers}
+
+
 def serve(conn):
     global count
     while True:
@@ -89,6 +118,13 @@ def serve(conn):
         if mode == "truncate":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          b"Content-Length: 100\r\n\r\n" + b'{"ok": tru')
+            conn.close()
+            return
+        if mode in SPECIAL:
+            try:
+                SPECIAL[mode](conn)
+            except OSError:
+                pass  # the client gave up, as it should
             conn.close()
             return
         if mode.startswith("slow-"):

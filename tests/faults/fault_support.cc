@@ -209,6 +209,13 @@ std::string FaultTest::one_step_flow(const std::string& arn,
   return path("flow.json");
 }
 
+std::string FaultTest::remote_flow(int retries, int timeout_seconds) const {
+  boost::json::object step{
+      {"onError", {{"retries", {{"count", retries}, {"intervalSeconds", 0.1}}}}}};
+  if (timeout_seconds > 0) step["timeoutSeconds"] = timeout_seconds;
+  return one_step_flow("remote", step);
+}
+
 boost::json::value FaultTest::show(const std::string& execution_id) const {
   RunResult shown = allma({"executions", "show", "--json", execution_id});
   EXPECT_EQ(shown.exit_code, 0) << "executions show failed: " << shown.err;
@@ -268,6 +275,12 @@ int closed_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+std::string string_at(const boost::json::value& doc, const char* pointer) {
+  boost::system::error_code ec;
+  const boost::json::value* v = doc.find_pointer(pointer, ec);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
 }
 
 std::string execution_status(const boost::json::value& history) {

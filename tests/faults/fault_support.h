@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace allma::faults {
@@ -80,6 +81,10 @@ class FaultTest : public ::testing::Test {
   // `step_extra` added to the step, then END_FLOW. Returns its path.
   std::string one_step_flow(const std::string& arn, const boost::json::object& step_extra) const;
 
+  // Writes flow.json: step "a" calls function "remote" (for a --lambda-endpoint), retried
+  // `retries` times 0.1 s apart, with `timeoutSeconds` when positive. Returns its path.
+  std::string remote_flow(int retries, int timeout_seconds = 0) const;
+
   // `allma executions show --json ID` against store(): the stored history. Fails the test
   // (and returns null) when the command fails or prints something that is not JSON.
   boost::json::value show(const std::string& execution_id) const;
@@ -111,6 +116,20 @@ int closed_port();
 
 // Shorthand for the fixed execution ids of the tests.
 inline constexpr const char* kExecutionId = "00000000-0000-4000-8000-0000000000fa";
+
+// Waits until `predicate` holds, for at most `limit`.
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// The string at JSON pointer `pointer` in `doc`, or "" when absent or not a string.
+std::string string_at(const boost::json::value& doc, const char* pointer);
 
 // The parts of a stored history the tests read.
 std::string execution_status(const boost::json::value& history);

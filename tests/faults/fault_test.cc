@@ -21,23 +21,6 @@ using boost::json::object;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Waits until `predicate` holds, for at most `limit`.
-template <typename Predicate>
-bool eventually(Predicate predicate, milliseconds limit = seconds(10)) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return true;
-}
-
-std::string error_field(const boost::json::value& attempt, const char* pointer) {
-  boost::system::error_code ec;
-  const boost::json::value* v = attempt.find_pointer(pointer, ec);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-
 using Faults = FaultTest;
 
 TEST_F(Faults, FunctionKilledMidInvocationFailsTheAttemptAndTheRetrySucceeds) {
@@ -58,8 +41,8 @@ TEST_F(Faults, FunctionKilledMidInvocationFailsTheAttemptAndTheRetrySucceeds) {
   const boost::json::array& tries = attempts(history);
   ASSERT_EQ(tries.size(), 2u);
   EXPECT_EQ(tries[0].at("status"), "FAILED");
-  EXPECT_EQ(error_field(tries[0], "/error/errorDetails/errorType"), "Runtime.ExitError");
-  EXPECT_NE(error_field(tries[0], "/error/errorMessage").find("signal: killed"), std::string::npos);
+  EXPECT_EQ(string_at(tries[0], "/error/errorDetails/errorType"), "Runtime.ExitError");
+  EXPECT_NE(string_at(tries[0], "/error/errorMessage").find("signal: killed"), std::string::npos);
   EXPECT_EQ(tries[1].at("status"), "SUCCEEDED");
   ASSERT_EQ(invocations("fault").size(), 2u);
   EXPECT_NE(invocations("fault")[1].at("pid"), victim) << "the retry runs in a new process";
@@ -81,19 +64,12 @@ TEST_F(Faults, FunctionKilledWithoutRetriesFailsTheExecution) {
   boost::json::value history = show(kExecutionId);
   EXPECT_EQ(execution_status(history), "FAILED");
   ASSERT_EQ(attempts(history).size(), 1u);
-  EXPECT_EQ(error_field(history, "/execution/error/errorDetails/errorType"), "Runtime.ExitError");
-}
-
-// A step against the fault server: `retries` retries 0.1 s apart, the given timeout.
-std::string remote_flow(Faults& t, int retries, int timeout_seconds = 0) {
-  object step{{"onError", {{"retries", {{"count", retries}, {"intervalSeconds", 0.1}}}}}};
-  if (timeout_seconds > 0) step["timeoutSeconds"] = timeout_seconds;
-  return t.one_step_flow("remote", step);
+  EXPECT_EQ(string_at(history, "/execution/error/errorDetails/errorType"), "Runtime.ExitError");
 }
 
 TEST_F(Faults, ConnectionResetBeforeTheAnswerIsRetriedAsATransientError) {
   FaultServer server(dir_, "reset,ok");
-  RunResult result = allma({"run", remote_flow(*this, 1), "--input", path("input.json"),
+  RunResult result = allma({"run", remote_flow(1), "--input", path("input.json"),
                             "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
 
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -101,27 +77,27 @@ TEST_F(Faults, ConnectionResetBeforeTheAnswerIsRetriedAsATransientError) {
   EXPECT_EQ(execution_status(history), "COMPLETED");
   const boost::json::array& tries = attempts(history);
   ASSERT_EQ(tries.size(), 2u);
-  EXPECT_EQ(error_field(tries[0], "/error/errorName"), "TransientStepError");
-  EXPECT_EQ(error_field(tries[0], "/error/errorDetails/cause"), "connection_lost");
+  EXPECT_EQ(string_at(tries[0], "/error/errorName"), "TransientStepError");
+  EXPECT_EQ(string_at(tries[0], "/error/errorDetails/cause"), "connection_lost");
   EXPECT_EQ(server.requests().size(), 2u) << "one request per attempt";
 }
 
 TEST_F(Faults, ConnectionResetMidBodyWithoutRetriesFailsTheExecution) {
   FaultServer server(dir_, "reset-mid");
-  RunResult result = allma({"run", remote_flow(*this, 0), "--input", path("input.json"),
+  RunResult result = allma({"run", remote_flow(0), "--input", path("input.json"),
                             "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
 
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("connection lost"), std::string::npos) << result.err;
   boost::json::value history = show(kExecutionId);
   EXPECT_EQ(execution_status(history), "FAILED");
-  EXPECT_EQ(error_field(history, "/execution/error/errorDetails/cause"), "connection_lost");
+  EXPECT_EQ(string_at(history, "/execution/error/errorDetails/cause"), "connection_lost");
   EXPECT_EQ(server.requests().size(), 1u) << "the client did not re-send on its own";
 }
 
 TEST_F(Faults, TruncatedBodyIsATransientErrorRetriedThenFailed) {
   FaultServer server(dir_, "truncate");
-  RunResult result = allma({"run", remote_flow(*this, 1), "--input", path("input.json"),
+  RunResult result = allma({"run", remote_flow(1), "--input", path("input.json"),
                             "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
 
   EXPECT_EQ(result.exit_code, 1);
@@ -155,7 +131,7 @@ TEST_F(Faults, AnswerSlowerThanTheStepTimeoutIsStatesTimeoutAndRetriedOncePerAtt
   EXPECT_EQ(execution_status(history), "COMPLETED");
   const boost::json::array& tries = attempts(history);
   ASSERT_EQ(tries.size(), 2u);
-  EXPECT_EQ(error_field(tries[0], "/error/errorDetails/cause"), "timeout");
+  EXPECT_EQ(string_at(tries[0], "/error/errorDetails/cause"), "timeout");
   std::vector<boost::json::object> requests = server.requests();
   ASSERT_EQ(requests.size(), 2u) << "the client never re-sends an attempt by itself";
   EXPECT_EQ(requests[0].at("attemptId"), tries[0].at("attemptId"));
@@ -164,7 +140,7 @@ TEST_F(Faults, AnswerSlowerThanTheStepTimeoutIsStatesTimeoutAndRetriedOncePerAtt
 
 TEST_F(Faults, RefusedConnectionsAreRetriedThenFailTheExecution) {
   std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
-  RunResult result = allma({"run", remote_flow(*this, 2), "--input", path("input.json"),
+  RunResult result = allma({"run", remote_flow(2), "--input", path("input.json"),
                             "--lambda-endpoint", url, "--execution-id", kExecutionId});
 
   EXPECT_EQ(result.exit_code, 1);
@@ -172,8 +148,8 @@ TEST_F(Faults, RefusedConnectionsAreRetriedThenFailTheExecution) {
   boost::json::value history = show(kExecutionId);
   EXPECT_EQ(execution_status(history), "FAILED");
   EXPECT_EQ(attempts(history).size(), 3u);
-  EXPECT_EQ(error_field(history, "/execution/error/errorName"), "TransientStepError");
-  EXPECT_EQ(error_field(history, "/execution/error/errorDetails/cause"), "connection");
+  EXPECT_EQ(string_at(history, "/execution/error/errorName"), "TransientStepError");
+  EXPECT_EQ(string_at(history, "/execution/error/errorDetails/cause"), "connection");
 }
 
 // Twelve steps, each answering 300 KB: the 2 MB disk fills after a few.
