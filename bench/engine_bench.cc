@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/log.h"
 #include "engine/executor.h"
 #include "flow/flow_loader.h"
 #include "store/sqlite_execution_store.h"
@@ -16,7 +17,6 @@ namespace {
 
 using namespace allma;
 
-constexpr int kSteps = 10;
 
 // Answers every invocation at once with a small JSON document.
 class InstantInvoker final : public engine::FunctionInvoker {
@@ -28,9 +28,9 @@ class InstantInvoker final : public engine::FunctionInvoker {
   }
 };
 
-std::shared_ptr<const flow::Flow> ten_step_flow() {
+std::shared_ptr<const flow::Flow> linear_flow(int step_count) {
   boost::json::object steps;
-  for (int i = 0; i < kSteps; ++i) {
+  for (int i = 0; i < step_count; ++i) {
     std::string id = "s" + std::to_string(i);
     boost::json::object step{
         {"stepInstanceId", id},
@@ -40,7 +40,7 @@ std::shared_ptr<const flow::Flow> ten_step_flow() {
         {"inputMappings", {{"orderId", "$.orderId"}, {"customer.name", "$.customer.name"}}},
         {"literals", {{"mode", "fast"}}},
         {"outputMappings", {{"$.flow_variables.p" + std::to_string(i), "$.premium"}}}};
-    if (i + 1 < kSteps) step["defaultNextStepInstanceId"] = "s" + std::to_string(i + 1);
+    if (i + 1 < step_count) step["defaultNextStepInstanceId"] = "s" + std::to_string(i + 1);
     steps[id] = std::move(step);
   }
   boost::json::object flow{{"id", "bench"}, {"version", 1}, {"startStepInstanceId", "s0"},
@@ -55,22 +55,31 @@ boost::json::value trigger(std::size_t context_bytes) {
                              {"blob", std::string(context_bytes, 'x')}};
 }
 
+// Args: store (0 none, 1 SQLite synchronous=NORMAL, 2 SQLite synchronous=FULL), context KiB,
+// steps per execution. Per-execution costs (creating and finishing the execution, copying the
+// trigger) are spread over the steps, so longer flows show the per-step cost alone.
 void BM_EngineStep(benchmark::State& state) {
-  bool durable = state.range(0) != 0;
+  int mode = static_cast<int>(state.range(0));
+  bool durable = mode != 0;
   std::size_t context_bytes = static_cast<std::size_t>(state.range(1)) * 1024;
+  int step_count = static_cast<int>(state.range(2));
   std::string path = "/tmp/allma-engine-bench.db";
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   std::filesystem::remove(path + "-shm");
   std::unique_ptr<store::SqliteExecutionStore> store;
-  if (durable) store = std::move(*store::SqliteExecutionStore::open(path));
+  if (durable) {
+    store::OpenOptions open;
+    open.durability = mode == 1 ? store::Durability::kNormal : store::Durability::kFull;
+    store = std::move(*store::SqliteExecutionStore::open(path, open));
+  }
 
   InstantInvoker invoker;
   engine::ExecutorOptions options;
   options.invoker = &invoker;
   options.store = store.get();
   engine::Executor executor(options);
-  std::shared_ptr<const flow::Flow> flow = ten_step_flow();
+  std::shared_ptr<const flow::Flow> flow = linear_flow(step_count);
   boost::json::value input = trigger(context_bytes);
 
   for (auto _ : state) {
@@ -80,22 +89,25 @@ void BM_EngineStep(benchmark::State& state) {
       break;
     }
   }
-  state.SetItemsProcessed(state.iterations() * kSteps);
-  state.counters["us_per_step"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kSteps),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::kIs1000);
+  state.SetItemsProcessed(state.iterations() * step_count);
+  state.counters["per_step"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * step_count),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-// Args: {durable, context KiB}.
 BENCHMARK(BM_EngineStep)
-    ->ArgNames({"durable", "context_kib"})
-    ->Args({0, 1})
-    ->Args({1, 1})
-    ->Args({0, 1024})
-    ->Args({1, 1024})
+    ->ArgNames({"store", "context_kib", "steps"})
+    ->ArgsProduct({{0, 1, 2}, {1, 1024}, {10, 100}})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  allma::log::configure(allma::log::Format::kText, allma::log::Level::kOff);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
