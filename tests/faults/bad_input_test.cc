@@ -16,6 +16,8 @@ constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kDeep = 100000;
 constexpr std::size_t kSixMb = 6u * 1024 * 1024;
+// No bad input may make allma hold more than this (its inputs are at most 64 MB).
+constexpr long kRssCeilingKb = 512 * 1024;
 
 std::string nested_arrays(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -36,6 +38,9 @@ std::string end_only_flow(const std::string& extra) {
 testing::AssertionResult ended_cleanly(const RunResult& r, int expected_exit) {
   if (r.timed_out) return testing::AssertionFailure() << "hung (killed at the time limit)";
   if (r.signal != 0) return testing::AssertionFailure() << "died of signal " << r.signal;
+  if (r.max_rss_kb > kRssCeilingKb) {
+    return testing::AssertionFailure() << "peak RSS " << r.max_rss_kb << " KB";
+  }
   if (r.exit_code != expected_exit) {
     return testing::AssertionFailure() << "exit " << r.exit_code << ", expected " << expected_exit
                                        << "; stderr: " << r.err.substr(0, 2000);

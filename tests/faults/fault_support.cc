@@ -112,13 +112,14 @@ RunResult Child::wait(std::chrono::milliseconds limit) {
     return result;
   }
   int status = 0;
+  struct rusage usage {};
   for (;;) {
-    pid_t done = waitpid(pid_, &status, WNOHANG);
+    pid_t done = wait4(pid_, &status, WNOHANG, &usage);
     if (done == pid_) break;
     if (std::chrono::steady_clock::now() - started_ > limit) {
       result.timed_out = true;
       ::kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
+      wait4(pid_, &status, 0, &usage);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -126,6 +127,7 @@ RunResult Child::wait(std::chrono::milliseconds limit) {
   reaped_ = true;
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started_);
+  result.max_rss_kb = usage.ru_maxrss;
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.out = slurp(out_path_);
@@ -174,14 +176,17 @@ RunResult FaultTest::allma(const std::vector<std::string>& args,
 }
 
 std::string FaultTest::functions(const std::string& file, const std::string& name,
-                                 const std::string& mode,
-                                 const boost::json::object& extra_env) const {
+                                 const std::string& mode, const boost::json::object& extra_env,
+                                 int timeout_seconds) const {
   boost::json::object env{
       {"FAULT_LOG", path(name + ".log")}, {"FAULT_MODE", mode}, {"FAULT_MARKER", dir_}};
   for (const auto& member : extra_env) env[member.key()] = member.value();
-  boost::json::object function{{"name", name},         {"runtime", "provided"},
-                               {"handler", "fault"},   {"codeDir", kFaultDir + "/functions/fault"},
-                               {"timeoutSeconds", 30}, {"environment", env}};
+  boost::json::object function{{"name", name},
+                               {"runtime", "provided"},
+                               {"handler", "fault"},
+                               {"codeDir", kFaultDir + "/functions/fault"},
+                               {"timeoutSeconds", timeout_seconds},
+                               {"environment", env}};
   boost::json::object doc{{"functions", boost::json::array{function}}};
   write(file, boost::json::serialize(doc));
   return path(file);

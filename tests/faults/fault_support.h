@@ -25,6 +25,7 @@ struct RunResult {
   int signal = 0;          // the signal that ended it, or 0
   bool timed_out = false;  // killed by us at the wall-clock limit
   std::chrono::milliseconds elapsed{0};
+  long max_rss_kb = 0;  // the child's peak resident set (its own, not its children's)
   std::string out, err;
 };
 
@@ -71,9 +72,10 @@ class FaultTest : public ::testing::Test {
   std::vector<std::string> allma_argv(const std::vector<std::string>& args) const;
 
   // Writes `file` declaring one fault function `name` (FAULT_MODE `mode`, log `name`.log,
-  // FAULT_MARKER set to this test's directory, plus `extra_env`); returns its path.
+  // FAULT_MARKER set to this test's directory, plus `extra_env`, function timeout
+  // `timeout_seconds`); returns its path.
   std::string functions(const std::string& file, const std::string& name, const std::string& mode,
-                        const boost::json::object& extra_env = {}) const;
+                        const boost::json::object& extra_env = {}, int timeout_seconds = 30) const;
   // The lines of `name`.log: one {"pid","time","attemptId"} per invocation of the function.
   std::vector<boost::json::object> invocations(const std::string& name) const;
 

@@ -67,6 +67,67 @@ TEST_F(Faults, FunctionKilledWithoutRetriesFailsTheExecution) {
   EXPECT_EQ(string_at(history, "/execution/error/errorDetails/errorType"), "Runtime.ExitError");
 }
 
+TEST_F(Faults, FunctionExitingMidInvocationFailsWithItsExitStatus) {
+  std::string fns = functions("functions.json", "fault", "exit-mid");
+  std::string flow = one_step_flow("fault", {{"onError", {{"retries", {{"count", 0}}}}}});
+  RunResult result = allma({"run", flow, "--input", path("input.json"), "--functions", fns,
+                            "--execution-id", kExecutionId});
+
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("Runtime exited with error: exit status 4"), std::string::npos)
+      << result.err;
+  boost::json::value history = show(kExecutionId);
+  EXPECT_EQ(execution_status(history), "FAILED");
+  EXPECT_EQ(string_at(history, "/execution/error/errorDetails/errorType"), "Runtime.ExitError");
+}
+
+TEST_F(Faults, FunctionCrashingAtStartFailsEveryAttemptWithoutHanging) {
+  std::string fns = functions("functions.json", "fault", "crash-on-start");
+  std::string flow = one_step_flow(
+      "fault", {{"onError", {{"retries", {{"count", 2}, {"intervalSeconds", 0.1}}}}}});
+  RunResult result = allma({"run", flow, "--input", path("input.json"), "--functions", fns,
+                            "--execution-id", kExecutionId});
+
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_LT(result.elapsed, seconds(10));
+  boost::json::value history = show(kExecutionId);
+  EXPECT_EQ(execution_status(history), "FAILED");
+  ASSERT_EQ(attempts(history).size(), 3u);
+  for (const boost::json::value& attempt : attempts(history)) {
+    EXPECT_NE(string_at(attempt, "/error/errorMessage").find("exit status 3"), std::string::npos);
+  }
+  EXPECT_TRUE(invocations("fault").empty()) << "it never took an invocation";
+}
+
+TEST_F(Faults, FunctionOverItsTimeoutIsKilledAndTheAttemptFails) {
+  std::string fns = functions("functions.json", "fault", "sleep-8", {}, 1);
+  std::string flow = one_step_flow("fault", {{"onError", {{"retries", {{"count", 0}}}}}});
+  RunResult result = allma({"run", flow, "--input", path("input.json"), "--functions", fns,
+                            "--execution-id", kExecutionId});
+
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_LT(result.elapsed, seconds(6)) << "the function's 1 s timeout cut it off";
+  EXPECT_NE(result.err.find("Task timed out after 1.00 seconds"), std::string::npos) << result.err;
+  EXPECT_EQ(execution_status(show(kExecutionId)), "FAILED");
+  EXPECT_TRUE(marked_processes().empty()) << "the timed-out process is gone";
+}
+
+TEST_F(Faults, FunctionFloodingItsOutputCompletesWithBoundedMemoryAndLogTail) {
+  std::string fns = functions("functions.json", "fault", "flood-50000000");
+  std::string flow = one_step_flow("fault", {{"logType", "Tail"}});
+  RunResult result = allma({"run", flow, "--input", path("input.json"), "--functions", fns,
+                            "--execution-id", kExecutionId});
+
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_LT(result.max_rss_kb, 200 * 1024) << "100 MB of output were not kept";
+  boost::json::value history = show(kExecutionId);
+  ASSERT_EQ(attempts(history).size(), 1u);
+  std::string tail = string_at(attempts(history)[0], "/logTail");
+  EXPECT_GT(tail.size(), 0u);
+  EXPECT_LE(tail.size(), 4096u);
+  EXPECT_NE(tail.find("log line"), std::string::npos);
+}
+
 TEST_F(Faults, ConnectionResetBeforeTheAnswerIsRetriedAsATransientError) {
   FaultServer server(dir_, "reset,ok");
   RunResult result = allma({"run", remote_flow(1), "--input", path("input.json"),
