@@ -335,5 +335,20 @@ TEST_F(Faults, SigtermDuringAStepStopsPromptlyLeavesNoProcessAndResumes) {
   EXPECT_EQ(calls[0].at("attemptId"), calls[1].at("attemptId")) << "re-sent as the same attempt";
 }
 
+TEST_F(Faults, SigkillOfAllmaDuringAStepLeavesNoFunctionProcess) {
+  std::string sleepy = functions("sleepy.json", "fault", "sleep-10");
+  Child run(allma_argv({"run", one_step_flow("fault", {}), "--input", path("input.json"),
+                        "--functions", sleepy, "--execution-id", kExecutionId}),
+            allma_env(), dir_);
+  ASSERT_TRUE(eventually([&] { return !invocations("fault").empty(); }));
+  ASSERT_FALSE(marked_processes().empty());
+
+  ASSERT_EQ(::kill(run.pid(), SIGKILL), 0);
+  run.wait(seconds(5));
+  EXPECT_TRUE(eventually([&] { return marked_processes().empty(); }, seconds(2)))
+      << "function processes outlived a killed allma";
+  EXPECT_EQ(execution_status(show(kExecutionId)), "RUNNING");
+}
+
 }  // namespace
 }  // namespace allma::faults
