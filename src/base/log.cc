@@ -104,6 +104,7 @@ bool enabled(Level level) { return level >= g_level.load() && level != Level::kO
 
 void write(Level level, std::string_view component, std::string_view event,
            std::initializer_list<Field> fields) {
+  if (!enabled(level)) return;
   std::string line;
   if (g_format.load() == Format::kJson) {
     auto now = std::chrono::system_clock::now();

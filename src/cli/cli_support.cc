@@ -49,7 +49,8 @@ std::shared_ptr<const flow::Flow> load_flow_or_report(const std::string& path) {
   if (!loaded.flow) {
     std::cerr << flow::format_issues(loaded.issues);
     std::cerr << "allma: " << path << ": " << loaded.issues.size()
-              << (loaded.issues.size() == 1 ? " problem" : " problems") << "; the flow cannot run\n";
+              << (loaded.issues.size() == 1 ? " problem" : " problems")
+              << "; the flow cannot run\n";
   }
   return loaded.flow;
 }
@@ -80,7 +81,7 @@ Result<std::unique_ptr<InvokeStack>> build_invoke_stack(const InvokeOptions& opt
   Result<aws::AwsSettings> settings = aws::load_aws_settings(env);
   if (settings.ok()) {
     client.credentials = settings->credentials;
-  } else if (!endpoint.empty() && is_loopback(endpoint)) {
+  } else if ((!endpoint.empty() && is_loopback(endpoint)) || !options.require_credentials) {
     client.credentials.access_key_id = kLocalAccessKey;
     client.credentials.secret_access_key = kLocalSecret;
   } else {

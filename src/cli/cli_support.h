@@ -46,6 +46,9 @@ struct InvokeOptions {
   std::string lambda_endpoint;  // --lambda-endpoint
   std::string functions_file;   // --functions: start the local function host in-process
   std::string policy_file;      // --policy
+  // False when nothing will be invoked (a flow without CUSTOM_LAMBDA_INVOKE steps): missing
+  // credentials are then no error.
+  bool require_credentials = true;
 };
 
 // The running parts behind InvokeOptions. Destroying it stops the client, then the host.

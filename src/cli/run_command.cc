@@ -1,14 +1,14 @@
 #include "cli/run_command.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "cli/cli_support.h"
 #include "cli/signal_watch.h"
@@ -78,6 +78,7 @@ class PrintingObserver final : public engine::ExecutionObserver {
 
 int report_result(const engine::ExecutionResult& result, bool json) {
   std::string status(store::to_string(result.status));
+  if (result.status == store::ExecutionStatus::kRunning) status = "STOPPED (still RUNNING)";
   if (json) {
     boost::json::object line{{"event", "execution_finished"},
                              {"executionId", result.execution_id},
@@ -149,7 +150,11 @@ int run_flow(const RunOptions& options, const GlobalOptions& globals) {
     }
   }
 
-  Result<std::unique_ptr<InvokeStack>> stack = build_invoke_stack(options.invoke);
+  InvokeOptions invoke = options.invoke;
+  invoke.require_credentials = std::any_of(
+      flow->steps.begin(), flow->steps.end(),
+      [](const flow::Step& step) { return step.type == flow::StepType::kCustomLambdaInvoke; });
+  Result<std::unique_ptr<InvokeStack>> stack = build_invoke_stack(invoke);
   if (!stack.ok()) {
     print_error(stack.error().message);
     return kExitBadInput;
@@ -182,9 +187,9 @@ Result<std::shared_ptr<const flow::Flow>> stored_flow(store::ExecutionStore& sto
                                                       const store::ExecutionRecord& execution) {
   Result<store::FlowRecord> record = store.get_flow(execution.flow_id, execution.flow_version);
   if (!record.ok()) return record.error().in("flow " + execution.flow_id);
-  flow::LoadResult loaded = flow::load_flow(record->definition, "stored flow " + execution.flow_id +
-                                                                    " v" +
-                                                                    std::to_string(record->version));
+  flow::LoadResult loaded =
+      flow::load_flow(record->definition,
+                      "stored flow " + execution.flow_id + " v" + std::to_string(record->version));
   if (!loaded.flow) {
     return make_error(ErrorCode::kFailedPrecondition, flow::format_issues(loaded.issues));
   }
@@ -234,12 +239,12 @@ int continue_executions(const std::vector<std::string>& ids, bool redrive,
       exit_code = kExitFailed;
       continue;
     }
-    Status st = executor.resume(*flow, std::move(*history), redrive,
-                                [&](engine::ExecutionResult r) {
-                                  std::lock_guard<std::mutex> lock(mutex);
-                                  results.push_back(std::move(r));
-                                  if (results.size() == expected) signals.notify();
-                                });
+    Status st =
+        executor.resume(*flow, std::move(*history), redrive, [&](engine::ExecutionResult r) {
+          std::lock_guard<std::mutex> lock(mutex);
+          results.push_back(std::move(r));
+          if (results.size() == expected) signals.notify();
+        });
     if (!st.ok()) {
       print_error("execution " + id + ": " + st.error().message);
       exit_code = kExitFailed;
@@ -303,9 +308,8 @@ void register_run_commands(CLI::App& app, const GlobalOptions* globals, int* exi
       "resume", "Continue every RUNNING execution in the store (after a crash or a stop)");
   add_invoke_options(resume, resume_options->invoke);
   resume->add_flag("--json", resume_options->json, "One JSON event per line on stdout");
-  resume->callback([=] {
-    *exit_code = resume_all(resume_options->invoke, resume_options->json, *globals);
-  });
+  resume->callback(
+      [=] { *exit_code = resume_all(resume_options->invoke, resume_options->json, *globals); });
 
   // `executions` holds the history commands (store_commands.cc); redrive runs the engine.
   CLI::App* executions = nullptr;

@@ -1,5 +1,7 @@
 #include "engine/executor.h"
 
+#include <algorithm>
+#include <cctype>
 #include <future>
 #include <random>
 
@@ -47,7 +49,6 @@ boost::json::object error_info(const Error& error, const flow::Step* step) {
                              {"isRetryable", false}};
 }
 
-
 Executor::Executor(ExecutorOptions options) : state_(std::make_unique<State>(std::move(options))) {}
 
 Executor::~Executor() {
@@ -84,6 +85,8 @@ Status Executor::start(std::shared_ptr<const flow::Flow> flow, StartRequest requ
 
   auto e = std::make_unique<Execution>();
   e->id = request.execution_id.empty() ? generate_uuid_v4() : request.execution_id;
+  std::transform(e->id.begin(), e->id.end(), e->id.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   e->flow = std::move(flow);
   e->done = std::move(done);
   auto now = state_->options.clock->now();
@@ -116,8 +119,9 @@ Result<ExecutionResult> Executor::run(std::shared_ptr<const flow::Flow> flow,
                                       StartRequest request) {
   std::promise<ExecutionResult> promise;
   std::future<ExecutionResult> future = promise.get_future();
-  Status started = start(std::move(flow), std::move(request),
-                         [&promise](ExecutionResult result) { promise.set_value(std::move(result)); });
+  Status started = start(std::move(flow), std::move(request), [&promise](ExecutionResult result) {
+    promise.set_value(std::move(result));
+  });
   if (!started.ok()) {
     return started.error();
   }
@@ -178,8 +182,8 @@ void Executor::State::run_no_op(Execution& e) {
   boost::json::object output;
   if (const boost::json::object* in = e.step_input.if_object()) output = *in;
   const std::string& name = e.step->name;
-  output["message"] =
-      "NO_OP step '" + (name.empty() ? std::string("undefined") : name) + "' executed successfully.";
+  output["message"] = "NO_OP step '" + (name.empty() ? std::string("undefined") : name) +
+                      "' executed successfully.";
   emit(e, "SUCCEEDED", nullptr, {});
   complete_step(e, std::move(output));
 }
@@ -189,9 +193,8 @@ void Executor::State::run_lambda_step(Execution& e) {
 }
 
 bool Executor::State::prepare_lambda(Execution& e) {
-  Result<PreparedInvoke> prepared =
-      prepare_invoke(*e.step, e.context, e.step_input, e.id, options.policy,
-                     options.default_region);
+  Result<PreparedInvoke> prepared = prepare_invoke(*e.step, e.context, e.step_input, e.id,
+                                                   options.policy, options.default_region);
   if (!prepared.ok()) {
     emit(e, "FAILED", &prepared.error(), {});
     fail_step(e, prepared.error());
@@ -214,11 +217,11 @@ void Executor::State::send_attempt(Execution& e) {
   crash_point("attempt_recorded", e.step->id);
 
   InvokeRequest request = e.invoke.request;
-  request.client_context = json::stringify(boost::json::object{
-      {"custom", boost::json::object{{"attemptId", e.attempt_id},
-                                     {"flowExecutionId", e.id},
-                                     {"stepInstanceId", e.step->id},
-                                     {"attempt", e.attempt}}}});
+  request.client_context = json::stringify(
+      boost::json::object{{"custom", boost::json::object{{"attemptId", e.attempt_id},
+                                                         {"flowExecutionId", e.id},
+                                                         {"stepInstanceId", e.step->id},
+                                                         {"attempt", e.attempt}}}});
   log::debug(kComponent, "attempt_sent",
              {{"execution_id", e.id}, {"step", e.step->id}, {"attempt", e.attempt}});
   // The invoker may answer after the executor is gone (it completes pending calls when it
@@ -287,7 +290,9 @@ void Executor::State::on_attempt_failed(Execution& e, Error error, store::Attemp
   }
   emit(e, "RETRYING", &error, *delay);
   log::warn(kComponent, "retry_scheduled",
-            {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name},
+            {{"execution_id", e.id},
+             {"step", e.step->id},
+             {"error", error.name},
              {"delay_ms", static_cast<long long>(delay->count())}});
   crash_point("retry_scheduled", e.step->id);
   State* self = this;
@@ -326,9 +331,9 @@ void Executor::State::complete_step(Execution& e, boost::json::value output) {
 void Executor::State::fail_step(Execution& e, const Error& error) {
   const flow::OnError& on_error = e.step->on_error;
   bool handled = !on_error.fallback_step_id.empty() || on_error.continue_on_failure;
-  log::write(handled ? log::Level::kWarn : log::Level::kError, kComponent, "step_failed",
-             {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name},
-              {"handled", handled}});
+  log::write(
+      handled ? log::Level::kWarn : log::Level::kError, kComponent, "step_failed",
+      {{"execution_id", e.id}, {"step", e.step->id}, {"error", error.name}, {"handled", handled}});
   if (!handled) {
     finish(e, ExecutionStatus::kFailed, boost::json::value(error_info(error, e.step)));
     return;
@@ -341,12 +346,27 @@ void Executor::State::fail_step(Execution& e, const Error& error) {
                                  {"errorDetails", error.details},
                                  {"attempts", e.attempt}};
   std::vector<mapping::Write> writes{{"$.lastError", boost::json::value(std::move(last_error))}};
+  // Deliberately counted, unlike the reference: a step that falls back to itself (or a cycle of
+  // fallbacks) would otherwise loop for ever. Same limit as the default transition.
   std::string next = on_error.fallback_step_id;
+  std::string counter = e.step->id + (next.empty() ? "_default" : "_fallback");
+  int limit = e.step->default_next_max_transitions;
+  int& count = e.transition_counts[counter];
+  if (limit != 0 && count >= limit) {
+    Error loop = make_error(ErrorCode::kFailedPrecondition,
+                            "Infinite loop prevented: Transition limit of " +
+                                std::to_string(limit) + " reached for step '" + e.step->id +
+                                "' handling " + error.name + ": " + error.message,
+                            "PermanentStepError");
+    finish(e, ExecutionStatus::kFailed, boost::json::value(error_info(loop, e.step)));
+    return;
+  }
+  if (limit != 0) count += 1;
   if (next.empty()) {
     // continueOnFailure: {} is the step's output, and the flow goes to the default next step.
     std::vector<mapping::MappingEvent> events;
-    Result<std::vector<mapping::Write>> out = mapping::apply_output(
-        *e.step, boost::json::object(), e.step_input, e.context, events);
+    Result<std::vector<mapping::Write>> out =
+        mapping::apply_output(*e.step, boost::json::object(), e.step_input, e.context, events);
     if (out.ok()) writes.insert(writes.end(), out->begin(), out->end());
     next = e.step->default_next_step_id;
   }
@@ -357,7 +377,7 @@ void Executor::State::fail_step(Execution& e, const Error& error) {
   for (mapping::Write& w : writes) {
     e.writes.push_back(boost::json::object{{"target", w.target}, {"value", std::move(w.value)}});
   }
-  advance(e, next, "");
+  advance(e, next, limit != 0 ? counter : std::string());
 }
 
 void Executor::State::advance(Execution& e, const std::string& next,
@@ -433,7 +453,9 @@ bool Executor::State::stored(Execution& e, Status status) {
              {{"execution_id", e.id}, {"error", status.error().message}});
   ExecutionResult result;
   result.execution_id = e.id;
-  result.status = ExecutionStatus::kFailed;
+  // The store still says RUNNING, which is the truth: nothing after the refused write happened,
+  // and `allma resume` continues from there once the store accepts writes again.
+  result.status = ExecutionStatus::kRunning;
   result.context = std::move(e.context);
   result.error = boost::json::object{
       {"errorName", "StoreError"},
@@ -461,8 +483,7 @@ store::AttemptRecord Executor::State::attempt_record(const Execution& e,
   return r;
 }
 
-void Executor::State::report(const Execution& e,
-                             const std::vector<mapping::MappingEvent>& events) {
+void Executor::State::report(const Execution& e, const std::vector<mapping::MappingEvent>& events) {
   for (const mapping::MappingEvent& event : events) {
     if (event.status == mapping::kSuccess) continue;
     if (options.observer != nullptr) {
@@ -470,8 +491,11 @@ void Executor::State::report(const Execution& e,
       continue;
     }
     log::warn(kComponent, "mapping_warning",
-              {{"execution_id", e.id}, {"step", e.step->id}, {"target", event.target},
-               {"source", event.source}, {"status", event.status}});
+              {{"execution_id", e.id},
+               {"step", e.step->id},
+               {"target", event.target},
+               {"source", event.source},
+               {"status", event.status}});
   }
 }
 
@@ -485,8 +509,8 @@ void Executor::State::emit(const Execution& e, std::string status, const Error* 
   event.attempt = std::max(e.attempt, 1);
   event.status = std::move(status);
   if (e.attempt > 0) {
-    event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-        options.clock->now() - e.attempt_started);
+    event.duration = std::chrono::duration_cast<std::chrono::milliseconds>(options.clock->now() -
+                                                                           e.attempt_started);
   }
   if (error != nullptr) {
     event.error_name = error->name;

@@ -13,13 +13,52 @@ namespace {
 
 constexpr std::size_t kRawErrorKeep = 4096;
 
+// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF), or 0 when it is not one.
+std::size_t utf8_sequence_length(std::string_view s) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto in = [&](std::size_t i, unsigned lo, unsigned hi) {
+    return i < s.size() && at(i) >= lo && at(i) <= hi;
+  };
+  unsigned c = at(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+    unsigned hi = c == 0xED ? 0x9F : 0xBF;
+    return in(1, lo, hi) && in(2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+    return in(1, lo, hi) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+// At most `max` bytes of `raw` as valid UTF-8 (invalid bytes become U+FFFD), for keeping a
+// function's unusable answer in an error without storing bytes no JSON reader accepts.
+std::string printable_excerpt(std::string_view raw, std::size_t max) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    std::size_t len = utf8_sequence_length(raw.substr(i));
+    std::string_view piece = len == 0 ? kReplacement : raw.substr(i, len);
+    if (out.size() + piece.size() > max) break;
+    out += piece;
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
 Error permanent(std::string name, std::string message) {
   return make_error(ErrorCode::kInvalidArgument, std::move(message), std::move(name));
 }
 
 std::string invoke_failure(const PreparedInvoke& invoke, std::string_view what) {
-  return "Failed to invoke custom logic Lambda '" + invoke.function_name + "': " +
-         std::string(what);
+  return "Failed to invoke custom logic Lambda '" + invoke.function_name +
+         "': " + std::string(what);
 }
 
 Error function_error(const PreparedInvoke& invoke, const InvokeResponse& response) {
@@ -29,7 +68,7 @@ Error function_error(const PreparedInvoke& invoke, const InvokeResponse& respons
   } else if (Result<boost::json::value> parsed = json::parse(response.payload); parsed.ok()) {
     details = std::move(*parsed);
   } else {
-    details = boost::json::object{{"rawError", response.payload.substr(0, kRawErrorKeep)}};
+    details = boost::json::object{{"rawError", printable_excerpt(response.payload, kRawErrorKeep)}};
   }
   std::string message = "Custom lambda failed with an unparsable error.";
   if (const boost::json::object* obj = details.if_object()) {
@@ -39,8 +78,8 @@ Error function_error(const PreparedInvoke& invoke, const InvokeResponse& respons
   } else {
     details = boost::json::object{{"rawError", json::stringify(details)}};
   }
-  Error error = make_error(ErrorCode::kFunctionError, invoke_failure(invoke, message),
-                           "TransientStepError");
+  Error error =
+      make_error(ErrorCode::kFunctionError, invoke_failure(invoke, message), "TransientStepError");
   error.details = std::move(details);
   error.details.as_object()["functionError"] = response.function_error;
   return error;
@@ -72,9 +111,9 @@ Result<PreparedInvoke> prepare_invoke(const flow::Step& step, const boost::json:
   }
   Result<aws::FunctionRef> ref = aws::parse_function_name(*name);
   if (!ref.ok()) {
-    return permanent("TemplateError", "rendered function name '" + *name +
-                                          "' is not a valid Lambda function: " +
-                                          ref.error().message);
+    return permanent("TemplateError",
+                     "rendered function name '" + *name +
+                         "' is not a valid Lambda function: " + ref.error().message);
   }
 
   PreparedInvoke out;
@@ -90,9 +129,9 @@ Result<PreparedInvoke> prepare_invoke(const flow::Step& step, const boost::json:
   boost::json::value event = mapping::build_event(step, context, step_input, correlation_id);
   out.request.payload = json::stringify(event);
   if (out.request.payload.size() > kMaxEventBytes) {
-    return permanent("RequestTooLargeException",
-                     "event of " + std::to_string(out.request.payload.size()) +
-                         " bytes exceeds the 6 MB invoke limit");
+    return permanent("RequestTooLargeException", "event of " +
+                                                     std::to_string(out.request.payload.size()) +
+                                                     " bytes exceeds the 6 MB invoke limit");
   }
   out.request.function_name = aws::unqualified_name(*ref);
   out.request.qualifier = ref->qualifier;
@@ -115,13 +154,12 @@ Result<boost::json::value> classify_response(const PreparedInvoke& invoke,
   }
   Result<boost::json::value> parsed = json::parse(response->payload);
   if (!parsed.ok()) {
-    Error error = make_error(ErrorCode::kContentError,
-                             invoke_failure(invoke, "response is not JSON: " +
-                                                        parsed.error().message),
-                             "ContentError");
-    error.details = boost::json::object{
-        {"rawResponse", response->payload.substr(0, kRawErrorKeep)},
-        {"responseBytes", response->payload.size()}};
+    Error error = make_error(
+        ErrorCode::kContentError,
+        invoke_failure(invoke, "response is not JSON: " + parsed.error().message), "ContentError");
+    error.details =
+        boost::json::object{{"rawResponse", printable_excerpt(response->payload, kRawErrorKeep)},
+                            {"responseBytes", response->payload.size()}};
     return error;
   }
   return std::move(*parsed);

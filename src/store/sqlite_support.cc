@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "json/stringify.h"
+
 namespace allma::store::sqlite {
 namespace {
 
@@ -101,12 +103,17 @@ TimePoint from_millis(std::int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-std::string to_text(const boost::json::value& v) { return boost::json::serialize(v); }
+// JavaScript's JSON.stringify, as everywhere else: a number that overflowed to infinity (`1e400`
+// in a function's answer) is written as null, as the function's consumers saw it, so stored text
+// always parses again.
+std::string to_text(const boost::json::value& v) { return json::stringify(v); }
 
 Result<boost::json::value> from_text(std::string_view text, std::string_view where) {
   // Stored text was written by to_text, so only depth needs raising above Boost's default 32.
+  // Strings keep whatever bytes a function sent: invalid UTF-8 must not make history unreadable.
   boost::json::parse_options options;
   options.max_depth = 100000;
+  options.allow_invalid_utf8 = true;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(text, ec, {}, options);
   if (ec) {

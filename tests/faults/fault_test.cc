@@ -282,9 +282,6 @@ TEST_F(DiskFull, RunStopsWithAStoreErrorAndKeepsEveryEarlierRecord) {
 }
 
 TEST_F(DiskFull, RunSaysTheExecutionStaysRunningWhenItsEndCannotBeStored) {
-  GTEST_SKIP() << "known bug: after a refused store write `allma run` prints 'execution ... "
-                  "FAILED' (StoreError) while the store keeps it RUNNING and `allma resume` "
-                  "continues it (src/engine/executor.cc:Executor::State::stored sets kFailed)";
   const std::string fns = functions("functions.json", "grow", "grow-300000");
   RunResult run =
       allma({"run", growing_flow(*this, 12), "--functions", fns, "--execution-id", kExecutionId});
