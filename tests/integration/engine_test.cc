@@ -177,6 +177,20 @@ TEST_F(EngineEndToEnd, DeniedArnIsNeverSent) {
   EXPECT_EQ(invocations("secret").size(), 0u);
 }
 
+TEST_F(EngineEndToEnd, StepThatFallsBackToItselfStopsAtTheTransitionLimit) {
+  start({{"broken", "fail"}});
+  std::string flow = one_step_flow(R"(
+    "lambdaFunctionArnTemplate":"broken",
+    "onError":{"retries":{"count":0},"fallbackStepInstanceId":"call"},
+    "defaultNextMaxTransitions":3)");
+
+  engine::ExecutionResult result = run(flow);
+
+  ASSERT_EQ(result.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(result.error.at("errorName"), "PermanentStepError");
+  EXPECT_EQ(invocations("broken").size(), 4u);  // the first run and 3 fallbacks to itself
+}
+
 TEST_F(EngineEndToEnd, NullResponseIsTheOutputAsIs) {
   start({{"nothing", "value-null"}});
   engine::ExecutionResult result = run(one_step_flow(R"("lambdaFunctionArnTemplate":"nothing")"));
