@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <vector>
 
 #include <sqlite3.h>
 #include <boost/json/parse.hpp>
@@ -103,10 +105,32 @@ TimePoint from_millis(std::int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-// JavaScript's JSON.stringify, as everywhere else: a number that overflowed to infinity (`1e400`
-// in a function's answer) is written as null, as the function's consumers saw it, so stored text
-// always parses again.
-std::string to_text(const boost::json::value& v) { return json::stringify(v); }
+namespace {
+
+bool has_non_finite(const boost::json::value& root) {
+  std::vector<const boost::json::value*> stack{&root};
+  while (!stack.empty()) {
+    const boost::json::value* v = stack.back();
+    stack.pop_back();
+    if (v->is_double() && !std::isfinite(v->get_double())) return true;
+    if (const boost::json::array* a = v->if_array()) {
+      for (const boost::json::value& e : *a) stack.push_back(&e);
+    } else if (const boost::json::object* o = v->if_object()) {
+      for (const auto& m : *o) stack.push_back(&m.value());
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// Exact (integers beyond 2^53 keep every digit), except that a number which overflowed to
+// infinity (`1e400` in a function's answer) is written as null, as JavaScript's JSON.stringify
+// writes it and as the function's consumers saw it: Boost would write `1e99999`, which no
+// parser reads back, and the history would become unreadable.
+std::string to_text(const boost::json::value& v) {
+  return has_non_finite(v) ? json::stringify(v) : boost::json::serialize(v);
+}
 
 Result<boost::json::value> from_text(std::string_view text, std::string_view where) {
   // Stored text was written by to_text, so only depth needs raising above Boost's default 32.
