@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include <time.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -128,15 +130,25 @@ struct Args {
   int executions = 1000, concurrency = 64, steps = 10;
 };
 
+// A positive decimal integer, or false.
+bool parse_count(const std::string& text, int& out) {
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v <= 0 || v > 1'000'000) return false;
+  out = static_cast<int>(v);
+  return true;
+}
+
 bool parse_args(int argc, char** argv, Args& a) {
   if (argc < 2) return false;
   a.code_dir = std::filesystem::absolute(argv[1]).string();
+  if (argc % 2 != 0) return false;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--durability") a.durability = v;
-    else if (k == "--executions") a.executions = std::stoi(v);
-    else if (k == "--concurrency") a.concurrency = std::stoi(v);
-    else if (k == "--steps") a.steps = std::stoi(v);
+    else if (k == "--executions") { if (!parse_count(v, a.executions)) return false; }
+    else if (k == "--concurrency") { if (!parse_count(v, a.concurrency)) return false; }
+    else if (k == "--steps") { if (!parse_count(v, a.steps)) return false; }
     else if (k == "--db") a.db = v;
     else return false;
   }
@@ -151,6 +163,10 @@ int main(int argc, char** argv) {
   if (!parse_args(argc, argv, a)) {
     std::fprintf(stderr, "usage: %s CODE_DIR [--durability none|normal|full] [--executions N] "
                          "[--concurrency C] [--steps S] [--db PATH]\n", argv[0]);
+    return 2;
+  }
+  if (access((a.code_dir + "/bootstrap").c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "%s/bootstrap: missing or not executable\n", a.code_dir.c_str());
     return 2;
   }
   host::FunctionSpec spec;
@@ -191,7 +207,13 @@ int main(int argc, char** argv) {
   boost::json::value trigger = boost::json::object{{"orderId", "o-1"}};
 
   // Warm-up: one execution, so the first bootstrap processes exist before timing.
-  if (!executor.run(flow, {trigger, ""}).ok()) return 1;
+  auto first = executor.run(flow, {trigger, ""});
+  if (!first.ok() || first->status != store::ExecutionStatus::kCompleted) {
+    std::fprintf(stderr, "warm-up execution failed: %s\n",
+                 first.ok() ? boost::json::serialize(first->error).c_str()
+                            : first.error().message.c_str());
+    return 1;
+  }
 
   std::mutex mutex;
   std::condition_variable cv;
@@ -200,11 +222,12 @@ int main(int argc, char** argv) {
   std::vector<double> function_us_per_call;
   double engine_cpu_begin = -1, engine_cpu_end = 0;  // the engine thread's CPU clock
   // Warm-up again to read the engine thread's CPU clock before timing (done runs on it).
-  executor.start(flow, {trigger, ""}, [&](engine::ExecutionResult) {
+  Status warm = executor.start(flow, {trigger, ""}, [&](engine::ExecutionResult) {
     std::lock_guard<std::mutex> g(mutex);
     engine_cpu_begin = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
     cv.notify_all();
-  }).ok();
+  });
+  if (!warm.ok()) { std::fprintf(stderr, "start: %s\n", warm.error().message.c_str()); return 1; }
   {
     std::unique_lock<std::mutex> l(mutex);
     cv.wait(l, [&] { return engine_cpu_begin >= 0; });

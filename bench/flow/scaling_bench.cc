@@ -88,7 +88,12 @@ bool run_case(const Case& c) {
   if (c.store != 0) {
     store::OpenOptions open;
     open.durability = c.store == 1 ? store::Durability::kNormal : store::Durability::kFull;
-    store = std::move(*store::SqliteExecutionStore::open(path, open));
+    auto opened = store::SqliteExecutionStore::open(path, open);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), opened.error().message.c_str());
+      return false;
+    }
+    store = std::move(*opened);
   }
   InstantInvoker invoker;
   engine::ExecutorOptions options;
