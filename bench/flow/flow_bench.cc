@@ -185,7 +185,10 @@ int main(int argc, char** argv) {
   client_options.default_region = "us-east-1";
   client_options.credentials = {"AKIDBENCH", "secret-for-bench", ""};
   auto client = aws::LambdaClient::create(client_options);
-  if (!client.ok()) { std::fprintf(stderr, "client: %s\n", client.error().message.c_str()); return 1; }
+  if (!client.ok()) {
+    std::fprintf(stderr, "client: %s\n", client.error().message.c_str());
+    return 1;
+  }
   TimingInvoker timing(client->get());
 
   std::unique_ptr<store::SqliteExecutionStore> store;
@@ -195,7 +198,10 @@ int main(int argc, char** argv) {
     open.durability = a.durability == "normal" ? store::Durability::kNormal
                                                : store::Durability::kFull;
     auto opened = store::SqliteExecutionStore::open(a.db, open);
-    if (!opened.ok()) { std::fprintf(stderr, "store: %s\n", opened.error().message.c_str()); return 1; }
+    if (!opened.ok()) {
+      std::fprintf(stderr, "store: %s\n", opened.error().message.c_str());
+      return 1;
+    }
     store = std::move(*opened);
   }
   engine::ExecutorOptions options;
