@@ -4,6 +4,7 @@
 #include <boost/json/parse_options.hpp>
 
 #include "aws/arn.h"
+#include "json/pointer.h"
 
 namespace allma::aws {
 namespace {
@@ -17,20 +18,6 @@ Error invalid(std::string_view pointer, std::string message) {
   std::string where = pointer.empty() ? std::string("/") : std::string(pointer);
   return make_error(ErrorCode::kInvalidArgument,
                     "invoke policy: " + where + ": " + std::move(message), "InvalidInvokePolicy");
-}
-
-std::string pointer_escape(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 char fold(char c, bool ignore_case) {
@@ -136,7 +123,7 @@ Result<InvokePolicy> InvokePolicy::from_json(const json::value& document) {
   for (const auto& member : top) {
     std::string_view key = member.key();
     if (key != "Version" && key != "Id" && key != "Statement") {
-      return invalid("/" + pointer_escape(key), "unknown key");
+      return invalid(allma::json::pointer_append("", key), "unknown key");
     }
   }
   if (const json::value* version = top.if_contains("Version")) {
@@ -184,7 +171,7 @@ Result<InvokePolicy::Statement> InvokePolicy::parse_statement(const json::object
   s.label = "#" + std::to_string(index);
   for (const auto& member : object) {
     std::string_view key = member.key();
-    std::string at = where + "/" + pointer_escape(key);
+    std::string at = allma::json::pointer_append(where, key);
     if (key == "NotAction" || key == "NotResource" || key == "Condition" || key == "Principal" ||
         key == "NotPrincipal") {
       return invalid(at, "\"" + std::string(key) + "\" is not supported in an invoke policy");

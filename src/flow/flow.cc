@@ -62,21 +62,6 @@ std::string format_issue(const Issue& issue) {
   return line;
 }
 
-std::string pointer_append(std::string_view pointer, std::string_view token) {
-  std::string out(pointer);
-  out += '/';
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool js_string_less(std::string_view a, std::string_view b) {
   std::size_t i = 0;
   std::size_t j = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json/jsonpath.h"
+#include "json/pointer.h"
 #include "json/target_path.h"
 #include "template/template.h"
 
@@ -181,8 +182,7 @@ struct Issue {
 // whole document (empty pointer) reads "flow.json: line 4, column 33: unexpected ...".
 std::string format_issue(const Issue& issue);
 
-// Appends `token` to a JSON pointer, escaping `~` and `/` (RFC 6901).
-std::string pointer_append(std::string_view pointer, std::string_view token);
+using json::pointer_append;  // RFC 6901 escaping, json/pointer.h
 
 // JavaScript's default sort order for strings: by UTF-16 code unit. Byte order of UTF-8
 // differs only for characters above U+FFFF against U+E000..U+FFFF. Invalid UTF-8 bytes compare

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "json/parse.h"
+#include "json/pointer.h"
 
 namespace allma::host {
 namespace {
@@ -19,20 +20,6 @@ constexpr std::string_view kKnownKeys[] = {
     "environment", "timeoutSeconds", "memoryMb", "reservedConcurrency",
     "aliases"};
 
-// Escapes one JSON pointer reference token (RFC 6901).
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // Builds errors of the form "<source>: <pointer>: <what>".
 class Reporter {
@@ -89,7 +76,7 @@ Result<std::vector<std::pair<std::string, std::string>>> get_environment(
   if (v == nullptr) return env;
   if (!v->is_object()) return r.at(at + "/environment", "must be an object of strings");
   for (const auto& [key, value] : v->as_object()) {
-    const std::string where = at + "/environment/" + pointer_token(key);
+    const std::string where = json::pointer_append(at + "/environment", key);
     if (key.empty() || key.find('=') != std::string_view::npos ||
         key.find('\0') != std::string_view::npos) {
       return r.at(where, "not a valid environment variable name");
@@ -110,7 +97,7 @@ Result<std::map<std::string, std::string>> get_aliases(const boost::json::object
   if (v == nullptr) return aliases;
   if (!v->is_object()) return r.at(at + "/aliases", "must be an object of strings");
   for (const auto& [key, value] : v->as_object()) {
-    const std::string where = at + "/aliases/" + pointer_token(key);
+    const std::string where = json::pointer_append(at + "/aliases", key);
     if (!is_valid_function_name(key) || key == "$LATEST") {
       return r.at(where, "alias names are 1-64 of [A-Za-z0-9_-]");
     }
@@ -155,7 +142,7 @@ Status check_keys(const boost::json::object& o, const std::string& at, const Rep
     bool known = false;
     for (std::string_view k : kKnownKeys) known = known || member.key() == k;
     if (!known) {
-      return r.at(at + "/" + pointer_token(member.key()),
+      return r.at(json::pointer_append(at, member.key()),
                   "unknown key (expected name, runtime, handler, codeDir, environment, "
                   "timeoutSeconds, memoryMb, reservedConcurrency, aliases)");
     }
@@ -226,7 +213,7 @@ Result<std::vector<FunctionSpec>> parse_functions(const boost::json::value& docu
   const boost::json::object& root = document.as_object();
   for (const auto& member : root) {
     if (member.key() != "functions") {
-      return r.at("/" + pointer_token(member.key()), "unknown key (expected \"functions\")");
+      return r.at(json::pointer_append("", member.key()), "unknown key (expected \"functions\")");
     }
   }
   const boost::json::value* list = root.if_contains("functions");
