@@ -2,17 +2,26 @@
 # Builds the whole tree with sanitizers and runs its tests.
 #   address: build/asan with AddressSanitizer + UndefinedBehaviorSanitizer (leaks detected), every
 #            test.
-#   thread:  build/tsan with ThreadSanitizer, only the concurrent parts: tests whose names match
-#            aws|host|engine|integration.
+#   thread:  build/tsan with ThreadSanitizer, only the concurrent parts: the tests of
+#            tests/{aws,host,engine,integration}.
 # Usage: scripts/sanitize.sh address|thread [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-}
 shift || true
+# Only what the tests need is built (no benchmarks): the allma binary with every library, and
+# the test folders. Test names start with their binary's name (tests/CMakeLists.txt);
+# durability_test is tests/integration's other binary.
 case "$mode" in
-  address) build_dir=build/asan sanitize=address,undefined filter=() ;;
-  thread) build_dir=build/tsan sanitize=thread filter=(-R 'aws|host|engine|integration') ;;
+  address)
+    build_dir=build/asan sanitize=address,undefined filter=()
+    targets=(src/cli/all tests/all)
+    ;;
+  thread)
+    build_dir=build/tsan sanitize=thread filter=(-R '^(aws_|host_|engine_|durability_)')
+    targets=(src/cli/all tests/aws/all tests/host/all tests/engine/all tests/integration/all)
+    ;;
   *) echo "usage: $0 address|thread [ctest arguments]" >&2; exit 2 ;;
 esac
 
@@ -20,7 +29,7 @@ if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DALLMA_SANITIZE="$sanitize" >/dev/null
 fi
-ninja -C "$build_dir" -j "${ALLMA_JOBS:-2}"
+ninja -C "$build_dir" -j "${ALLMA_JOBS:-2}" "${targets[@]}"
 
 # Every finding stops the process that made it, so the test fails.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
