@@ -65,6 +65,7 @@ Result<std::unique_ptr<InvokeStack>> build_invoke_stack(const InvokeOptions& opt
     if (!specs.ok()) return specs.error();
     host::HostOptions host_options;
     host_options.functions = std::move(*specs);
+    host_options.echo_function_output = true;  // what functions print goes to stderr
     Result<std::unique_ptr<host::FunctionHost>> started =
         host::FunctionHost::start(std::move(host_options));
     if (!started.ok()) return started.error().in("local function host");
