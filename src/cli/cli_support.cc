@@ -65,7 +65,9 @@ Result<std::unique_ptr<InvokeStack>> build_invoke_stack(const InvokeOptions& opt
     if (!specs.ok()) return specs.error();
     host::HostOptions host_options;
     host_options.functions = std::move(*specs);
-    host_options.echo_function_output = true;  // what functions print goes to stderr
+    // TODO: what functions print is not shown by `run --functions`: echoing it also shows the
+    // runtime client's complaints when the host stops, which reads like a failure. Needs the
+    // host to stop echoing before it stops the processes. Meanwhile `lambda serve` shows it.
     Result<std::unique_ptr<host::FunctionHost>> started =
         host::FunctionHost::start(std::move(host_options));
     if (!started.ok()) return started.error().in("local function host");
