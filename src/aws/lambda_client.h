@@ -76,8 +76,8 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 // the client's thread, one at a time, and must not block. The destructor stops the thread
 // after completing every pending call with the shutdown error; it must not be called from a
 // callback. An invoke() racing with the destructor after the thread ended completes at once on
-// the caller's thread with the shutdown error. Logs one debug line per request (method, host, path, status, sizes, latency),
-// never bodies, query strings, headers or keys.
+// the caller's thread with the shutdown error. Logs one debug line per request (method, host,
+// path, status, sizes, latency), never bodies, query strings, headers or keys.
 class LambdaClient final : public engine::FunctionInvoker {
  public:
   // Validates the options (endpoint syntax) and starts the thread. kInvalidArgument

@@ -78,7 +78,9 @@ Step references_only(std::string_view key, const boost::json::value& json) {
   if (const boost::json::value* t = o->if_contains("transitions"); t && t->is_array()) {
     for (const boost::json::value& entry : t->get_array()) {
       Transition transition;
-      if (entry.is_object()) transition.next_step_id = text(entry.get_object(), "nextStepInstanceId");
+      if (entry.is_object()) {
+        transition.next_step_id = text(entry.get_object(), "nextStepInstanceId");
+      }
       step.transitions.push_back(std::move(transition));
     }
   }

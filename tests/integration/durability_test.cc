@@ -89,7 +89,9 @@ class Durability : public ::testing::Test {
   std::vector<boost::json::object> calls(const std::string& sub, const std::string& fn) const {
     std::vector<boost::json::object> out;
     std::ifstream in(log(sub, fn));
-    for (std::string line; std::getline(in, line);) out.push_back(boost::json::parse(line).as_object());
+    for (std::string line; std::getline(in, line);) {
+      out.push_back(boost::json::parse(line).as_object());
+    }
     return out;
   }
 

@@ -53,7 +53,8 @@ TEST_F(EngineEndToEnd, OutputMappingsWriteIntoFlowVariables) {
   start({{"probe-echo", "echo"}});
   std::string flow = one_step_flow(R"(
     "lambdaFunctionArnTemplate":"probe-echo",
-    "outputMappings":{"$.flow_variables.premium":"$.premium","$.flow_variables.risk":"$.riskLevel"})");
+    "outputMappings":{"$.flow_variables.premium":"$.premium",
+                      "$.flow_variables.risk":"$.riskLevel"})");
 
   engine::ExecutionResult result = run(flow);
 
@@ -66,7 +67,8 @@ TEST_F(EngineEndToEnd, OutputMappingsWriteIntoFlowVariables) {
 TEST_F(EngineEndToEnd, TemplatedArnSelectsTheFunction) {
   start({{"premium-dev", "echo"}, {"premium-prod", "echo"}});
   std::string flow = one_step_flow(R"(
-    "lambdaFunctionArnTemplate":"arn:aws:lambda:us-east-1:123456789012:function:premium-{{flow_variables.stage}}")");
+    "lambdaFunctionArnTemplate":
+      "arn:aws:lambda:us-east-1:123456789012:function:premium-{{flow_variables.stage}}")");
 
   engine::ExecutionResult result = run(flow, R"({"flow_variables":{"stage":"dev"}})");
 
