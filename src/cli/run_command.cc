@@ -279,6 +279,10 @@ int resume_all(const InvokeOptions& invoke, bool json, const GlobalOptions& glob
     return kExitBadInput;
   }
   opened->reset();
+  if (running->empty()) {
+    std::cerr << "no RUNNING executions to resume" << std::endl;
+    return kExitOk;
+  }
   return continue_executions(*running, false, invoke, json, globals);
 }
 

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "aws/invoke_policy.h"
 #include "base/uuid.h"
 #include "cli/cli_support.h"
 #include "engine/lambda_step.h"
@@ -61,6 +62,11 @@ Result<boost::json::value> invoke_once(const StepOptions& options,
                                        const engine::PreparedInvoke& prepared) {
   Result<std::unique_ptr<InvokeStack>> stack = build_invoke_stack(options.stack);
   if (!stack.ok()) return stack.error();
+  if ((*stack)->policy) {
+    if (Status allowed = (*stack)->policy->check(prepared.function_arn); !allowed.ok()) {
+      return allowed.error();
+    }
+  }
   std::promise<Result<engine::InvokeResponse>> promise;
   auto future = promise.get_future();
   engine::InvokeRequest request = prepared.request;
@@ -239,6 +245,7 @@ void register_tool_commands(CLI::App& app, int* exit_code) {
   step->add_option("--lambda-endpoint", step_options->stack.lambda_endpoint, "Lambda endpoint");
   step->add_option("--functions", step_options->stack.functions_file,
                    "Start the local function host with these functions");
+  step->add_option("--policy", step_options->stack.policy_file, "Invoke policy (IAM policy JSON)");
   step->callback([=] { *exit_code = run_step(*step_options); });
 
   auto eval_options = std::make_shared<EvalOptions>();
