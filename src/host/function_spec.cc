@@ -1,5 +1,6 @@
 #include "host/function_spec.h"
 
+#include <cmath>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -54,7 +55,8 @@ Result<int> get_int(const boost::json::object& o, std::string_view key, const st
   const std::string where = at + "/" + std::string(key);
   const std::string range =
       "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  if (v->is_double() &&
+  // The range is checked before the cast: casting an out-of-range double is undefined.
+  if (v->is_double() && std::isfinite(v->as_double()) && std::abs(v->as_double()) < 1e15 &&
       v->as_double() == static_cast<double>(static_cast<long long>(v->as_double()))) {
     const double d = v->as_double();
     if (d < min || d > max) return r.at(where, range);

@@ -73,6 +73,8 @@ std::optional<std::chrono::system_clock::time_point> parse_amz_date(const std::s
   if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
   const char* end = strptime(text.c_str(), "%Y%m%dT%H%M%SZ", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
+  // Years the clock's nanosecond time point cannot hold would overflow it (UBSan).
+  if (tm.tm_year + 1900 < 1970 || tm.tm_year + 1900 > 2200) return std::nullopt;
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 

@@ -47,13 +47,14 @@ Status write_steps(boost::json::value& root, const std::vector<WriteStep>& steps
   const boost::json::value* probe = &root;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (probe != nullptr && !probe->is_null()) {
-      const std::string where = i == 0 ? "the root" : "'" + join(steps, i) + "'";
+      // Named only on the error path: building it for every step made long paths quadratic.
+      auto where = [&] { return i == 0 ? std::string("the root") : "'" + join(steps, i) + "'"; };
       if (probe->is_array() && steps[i].index < 0) {
-        return target_error(path, where + " is an array, and '" + std::string(steps[i].name) +
+        return target_error(path, where() + " is an array, and '" + std::string(steps[i].name) +
                                       "' is not an index");
       }
       if (!probe->is_array() && !probe->is_object()) {
-        return target_error(path, where + " is " + std::string(kind_name(*probe)));
+        return target_error(path, where() + " is " + std::string(kind_name(*probe)));
       }
     }
     if (steps[i].index > kMaxIndex) return target_error(path, "index over 1000000");

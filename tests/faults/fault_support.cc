@@ -82,8 +82,10 @@ Child::Child(const std::vector<std::string>& argv, const std::vector<std::string
   // Only async-signal-safe calls between fork and exec: the test binary has threads.
   pid_ = fork();
   if (pid_ == 0) {
+#ifndef __SANITIZE_ADDRESS__  // ASan reserves terabytes of shadow address space
     struct rlimit cap = {kMemoryCapBytes, kMemoryCapBytes};
     setrlimit(RLIMIT_AS, &cap);
+#endif
     int in_fd = open("/dev/null", O_RDONLY);
     int out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err_fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "host/function_spec.h"
+#include "host/request_auth.h"
 
 namespace allma::host {
 namespace {
@@ -34,6 +35,22 @@ TEST(FunctionsFileFuzz, HugeNegativeMemoryIsOutOfRange) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("/functions/0/memoryMb"), std::string::npos)
       << r.error().message;
+}
+
+TEST(RequestAuthFuzz, DateCenturiesAwayIsRefused) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/2015-03-31/functions/echo/invocations";
+  request.headers = {{"X-Amz-Date", "10130601T120000Z"},
+                     {"Authorization",
+                      "AWS4-HMAC-SHA256 Credential=AKID/10130601/us-east-1/lambda/aws4_request, "
+                      "SignedHeaders=host;x-amz-date, Signature=00"}};
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1796299200));
+
+  std::optional<AuthFailure> failure = verify_request(request, {{"AKID", "secret"}}, now);
+
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->type, "");
 }
 
 }  // namespace
