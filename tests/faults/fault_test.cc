@@ -237,6 +237,7 @@ class DiskFull : public FaultTest {
  protected:
   void SetUp() override {
     FaultTest::SetUp();
+    disk_ = path("disk");  // only now: the test's directory is made by FaultTest::SetUp
     std::filesystem::create_directories(disk_);
     if (mount("tmpfs", disk_.c_str(), "tmpfs", 0, "size=2m") != 0) {
       GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << strerror(errno);
@@ -244,7 +245,7 @@ class DiskFull : public FaultTest {
     store_override_ = disk_ + "/store.db";
   }
 
-  const std::string disk_ = path("disk");
+  std::string disk_;
 };
 
 TEST_F(DiskFull, RunStopsWithAStoreErrorAndKeepsEveryEarlierRecord) {
