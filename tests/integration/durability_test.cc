@@ -2,10 +2,7 @@
 // a step's life, then `allma resume` finishes the execution from the SQLite store.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,9 +15,9 @@
 
 #include <boost/json.hpp>
 
+#include "process.h"
 #include "store/sqlite_execution_store.h"
 
-extern char** environ;
 
 namespace allma::testing {
 namespace {
@@ -42,15 +39,6 @@ const char* kFlow = R"({"id":"durable","version":1,"startStepInstanceId":"a","st
   "c":{"stepInstanceId":"c","stepType":"CUSTOM_LAMBDA_INVOKE","lambdaFunctionArnTemplate":"fn-c",
        "inputMappings":{"fromB":"$.steps_output.b.echo"},"defaultNextStepInstanceId":"end"},
   "end":{"stepInstanceId":"end","stepType":"END_FLOW"}}})";
-
-struct Child {
-  pid_t pid = -1;
-  int wait() const {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-  }
-};
 
 class Durability : public ::testing::Test {
  protected:
@@ -95,33 +83,13 @@ class Durability : public ::testing::Test {
     return out;
   }
 
-  Child spawn(const std::vector<std::string>& args, const std::string& crash_point = "") {
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("ALLMA_CRASH_POINT=", 0) != 0) env_strings.push_back(*e);
-    }
-    if (!crash_point.empty()) env_strings.push_back("ALLMA_CRASH_POINT=" + crash_point);
-    std::vector<char*> env;
-    for (std::string& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-
+  // Starts `allma` on this test's store, with ALLMA_CRASH_POINT armed or cleared.
+  std::unique_ptr<Process> spawn(const std::vector<std::string>& args,
+                                 const std::string& crash_point = "") {
     std::vector<std::string> all{kAllma, "--store", dir_ + "/store.db", "--log-level", "off"};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& s : all) argv.push_back(s.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/stdout.txt").c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/stderr.txt").c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    Child child;
-    EXPECT_EQ(posix_spawn(&child.pid, kAllma.c_str(), &actions, nullptr, argv.data(), env.data()),
-              0);
-    posix_spawn_file_actions_destroy(&actions);
-    return child;
+    return std::make_unique<Process>(all,
+                                     std::vector<std::string>{"ALLMA_CRASH_POINT=" + crash_point});
   }
 
   std::vector<std::string> run_args(const std::string& functions_file) {
@@ -154,14 +122,12 @@ class Durability : public ::testing::Test {
   // Runs the flow with a crash point armed, checks it died of SIGKILL, resumes it.
   void crash_then_resume(const std::string& crash_point, const std::string& b_mode) {
     std::string functions_file = functions("crash", b_mode);
-    int status = spawn(run_args(functions_file), crash_point).wait();
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the run was meant to die at " << crash_point;
-    ASSERT_EQ(WTERMSIG(status), SIGKILL);
+    ProcessResult run = spawn(run_args(functions_file), crash_point)->wait();
+    ASSERT_EQ(run.signal, SIGKILL) << "the run was meant to die at " << crash_point;
     EXPECT_EQ(stored().execution.status, store::ExecutionStatus::kRunning);
 
-    int resumed = spawn({"resume", "--functions", functions_file}).wait();
-    ASSERT_TRUE(WIFEXITED(resumed));
-    ASSERT_EQ(WEXITSTATUS(resumed), 0);
+    ProcessResult resumed = spawn({"resume", "--functions", functions_file})->wait();
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   }
 
   void expect_completed_like_uninterrupted() {
@@ -211,17 +177,16 @@ TEST_F(Durability, KilledDuringRetryWaitKeepsTheWaitAndRetries) {
 
 TEST_F(Durability, KilledWhileTheFunctionRunsResendsWithTheSameAttemptId) {
   std::string functions_file = functions("crash", "sleep-1");
-  Child run = spawn(run_args(functions_file));
+  std::unique_ptr<Process> run = spawn(run_args(functions_file));
   for (int i = 0; i < 400 && calls("crash", "fn-b").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ASSERT_EQ(calls("crash", "fn-b").size(), 1u);
-  kill(run.pid, SIGKILL);
-  run.wait();
+  run->kill(SIGKILL);
+  run->wait();
 
-  int resumed = spawn({"resume", "--functions", functions_file}).wait();
-  ASSERT_TRUE(WIFEXITED(resumed));
-  ASSERT_EQ(WEXITSTATUS(resumed), 0);
+  ProcessResult resumed = spawn({"resume", "--functions", functions_file})->wait();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
 
   expect_completed_like_uninterrupted();
   EXPECT_EQ(calls("crash", "fn-a").size(), 1u);
@@ -236,15 +201,14 @@ TEST_F(Durability, KilledWhileTheFunctionRunsResendsWithTheSameAttemptId) {
 TEST_F(Durability, RedriveCompletesAFailedExecutionAsANewAttemptSeries) {
   std::string broken = functions("broken", "fail");
   std::vector<std::string> args = run_args(broken);
-  int failed = spawn(args).wait();
-  ASSERT_TRUE(WIFEXITED(failed));
-  ASSERT_EQ(WEXITSTATUS(failed), 1);
+  ProcessResult failed = spawn(args)->wait();
+  ASSERT_EQ(failed.exit_code, 1) << failed.err;
   ASSERT_EQ(stored().execution.status, store::ExecutionStatus::kFailed);
 
   std::string fixed = functions("fixed", "echo");
-  int redriven = spawn({"executions", "redrive", kExecutionId, "--functions", fixed}).wait();
-  ASSERT_TRUE(WIFEXITED(redriven));
-  ASSERT_EQ(WEXITSTATUS(redriven), 0);
+  ProcessResult redriven =
+      spawn({"executions", "redrive", kExecutionId, "--functions", fixed})->wait();
+  ASSERT_EQ(redriven.exit_code, 0) << redriven.err;
 
   store::ExecutionHistory history = stored();
   EXPECT_EQ(history.execution.status, store::ExecutionStatus::kCompleted);
@@ -260,17 +224,15 @@ TEST_F(Durability, RedriveCompletesAFailedExecutionAsANewAttemptSeries) {
 
 TEST_F(Durability, CancelStopsARunningExecutionBeforeItsNextStep) {
   std::string functions_file = functions("cancel", "sleep-1");
-  Child run = spawn(run_args(functions_file));
+  std::unique_ptr<Process> run = spawn(run_args(functions_file));
   for (int i = 0; i < 400 && calls("cancel", "fn-b").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  int cancel = spawn({"executions", "cancel", kExecutionId}).wait();
-  ASSERT_TRUE(WIFEXITED(cancel));
-  EXPECT_EQ(WEXITSTATUS(cancel), 0);
+  ProcessResult cancel = spawn({"executions", "cancel", kExecutionId})->wait();
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
 
-  int status = run.wait();
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1);
+  ProcessResult status = run->wait();
+  EXPECT_EQ(status.exit_code, 1) << status.err;
   EXPECT_EQ(stored().execution.status, store::ExecutionStatus::kCancelled);
   EXPECT_EQ(calls("cancel", "fn-c").size(), 0u);
 }
