@@ -8,9 +8,9 @@
 // Steady mode keeps `concurrency` calls in flight (each answer sends the next call from the
 // client's callback) for `warmup` seconds, unmeasured, then for `seconds` seconds, and prints
 // one JSON line: requests/s over the measured window (answers that arrived in it), latency
-// percentiles of those answers, and errors by name. Burst mode sends N calls at once (N connections) and
-// waits for all of them: time from the first send to the last answer, the spread of the
-// answers, and this process's peak resident set (VmHWM).
+// percentiles of those answers, and errors by name. Burst mode sends N calls at once
+// (N connections) and waits for all of them: time from the first send to the last answer, the
+// spread of the answers, and this process's peak resident set (VmHWM).
 //
 // Exit status: 0 after a run (errors are counted, not fatal), 2 for bad arguments or a client
 // that cannot be created.
