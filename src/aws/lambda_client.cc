@@ -3,13 +3,21 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "aws/encoding.h"
 #include "aws/endpoint.h"
@@ -23,7 +31,7 @@ namespace {
 
 constexpr std::string_view kComponent = "lambda";
 constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
-constexpr int kPollMilliseconds = 1000;
+constexpr int kMaxEvents = 256;  // epoll events taken per wake-up
 constexpr long kMaxIdleSecondsForReuse = 4;
 
 using Clock = std::chrono::steady_clock;
@@ -112,8 +120,17 @@ class LambdaClient::Worker {
 
   ~Worker() {
     stop();
-    curl_multi_cleanup(multi_);
+    curl_multi_cleanup(multi_);  // may still call on_socket: the descriptors close after it
+    for (int fd : {wake_fd_, epoll_fd_}) {
+      if (fd >= 0) {
+        close(fd);
+      }
+    }
   }
+
+  // Creates the epoll set and the wake-up eventfd, and hands libcurl the socket and timer
+  // callbacks. kInternal when the kernel refuses a descriptor.
+  Status open_events();
 
   // Completes every pending call with the shutdown error and joins the thread. Idempotent.
   void stop() {
@@ -121,7 +138,7 @@ class LambdaClient::Worker {
       std::lock_guard lock(mu_);
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_);
+    wake();
     if (thread_.joinable()) {
       thread_.join();
     }
@@ -132,9 +149,11 @@ class LambdaClient::Worker {
   }
 
   void submit(std::unique_ptr<Call> call) {
+    bool was_empty = false;
     {
       std::lock_guard lock(mu_);
       if (!closed_) {
+        was_empty = incoming_.empty();
         incoming_.push_back(std::move(call));
         call = nullptr;
       }
@@ -145,20 +164,30 @@ class LambdaClient::Worker {
                                  "lambda client shut down before the call was sent"));
       return;
     }
-    curl_multi_wakeup(multi_);
+    // A non-empty queue already has a wake-up pending that the thread has not acted on yet.
+    if (was_empty) {
+      wake();
+    }
   }
 
   const std::optional<Endpoint>& endpoint() const { return endpoint_; }
   const LambdaClientOptions& options() const { return options_; }
 
  private:
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socketp);
+  static int on_timer(CURLM* multi, long timeout_ms, void* self);
+  void watch(curl_socket_t socket, int what, bool known);
+  void wake();
   void run();
+  void wait_and_act();
+  void act(curl_socket_t socket, int events);
+  void act_on_timeout();
   bool take_incoming();
   void start_waiting();
   void begin(std::unique_ptr<Call> call);
   curl_slist* signed_headers(Call& call);
   void configure(Call& call);
-  std::size_t finish_done();  // returns how many calls completed
+  void finish_done();
   void complete(Call& call, CURLcode code);
   Result<engine::InvokeResponse> outcome(Call& call, CURLcode code);
   Error transport_outcome(Call& call, CURLcode code);
@@ -167,6 +196,8 @@ class LambdaClient::Worker {
   LambdaClientOptions options_;
   std::optional<Endpoint> endpoint_;
   CURLM* multi_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd: submit() and stop() write to it, the thread's epoll reads it
   std::thread thread_;
 
   std::mutex mu_;
@@ -174,10 +205,81 @@ class LambdaClient::Worker {
   bool stopping_ = false;                       // guarded by mu_
   bool closed_ = false;                         // guarded by mu_
 
-  // Worker thread only.
+  // Worker thread only (and the destructor's curl_multi_cleanup, after the thread ended).
   std::deque<std::unique_ptr<Call>> waiting_;      // validated, waiting for a connection
   std::map<CURL*, std::unique_ptr<Call>> active_;  // handed to libcurl
+  std::optional<Clock::time_point> deadline_;      // libcurl's timer; none when unset
 };
+
+Status LambdaClient::Worker::open_events() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    return make_error(ErrorCode::kInternal, std::string("cannot create the event descriptors: ") +
+                                                std::strerror(errno));
+  }
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = wake_fd_;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
+    return make_error(ErrorCode::kInternal, "cannot watch the wake-up descriptor");
+  }
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Worker::on_socket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Worker::on_timer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  return ok_status();
+}
+
+// libcurl says which events a socket of a transfer now waits for (or that it is done with it).
+// `socketp` is what curl_multi_assign() stored for the socket: non-null once it is in epoll.
+int LambdaClient::Worker::on_socket(CURL*, curl_socket_t socket, int what, void* self,
+                                    void* socketp) {
+  static_cast<Worker*>(self)->watch(socket, what, socketp != nullptr);
+  return 0;
+}
+
+// libcurl's single timer: -1 deletes it, 0 means "act at once"; never called re-entrantly
+// from here, so the loop calls curl_multi_socket_action(CURL_SOCKET_TIMEOUT) when it expires.
+int LambdaClient::Worker::on_timer(CURLM*, long timeout_ms, void* self) {
+  Worker* worker = static_cast<Worker*>(self);
+  if (timeout_ms < 0) {
+    worker->deadline_.reset();
+  } else {
+    worker->deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+void LambdaClient::Worker::watch(curl_socket_t socket, int what, bool known) {
+  if (what == CURL_POLL_REMOVE) {
+    // libcurl may have closed the socket already (then the kernel dropped it from the set, and
+    // the number may be reused at once by a new socket, which comes back here unknown).
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, socket, nullptr);
+    return;
+  }
+  epoll_event event{};
+  event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  event.data.fd = socket;
+  // A reused number can still be registered (EEXIST), a known one can be gone (ENOENT).
+  int op = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(epoll_fd_, op, socket, &event) != 0) {
+    int retry = errno == EEXIST ? EPOLL_CTL_MOD : errno == ENOENT ? EPOLL_CTL_ADD : -1;
+    if (retry < 0 || epoll_ctl(epoll_fd_, retry, socket, &event) != 0) {
+      log::error(kComponent, "epoll_ctl_failed", {{"errno", errno}});
+      return;
+    }
+  }
+  if (!known) {
+    curl_multi_assign(multi_, socket, this);
+  }
+}
+
+void LambdaClient::Worker::wake() {
+  std::uint64_t one = 1;
+  // Deliberately unchecked: it fails only when the counter is saturated, which still wakes.
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+}
 
 void LambdaClient::Worker::run() {
   // A write to a connection the peer closed must fail with EPIPE, not kill the process:
@@ -189,15 +291,51 @@ void LambdaClient::Worker::run() {
 
   while (take_incoming()) {
     start_waiting();
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    // Finished calls free connections: start waiting calls at once rather than after a poll.
-    if (finish_done() > 0 && !waiting_.empty()) {
-      continue;
-    }
-    curl_multi_poll(multi_, nullptr, 0, kPollMilliseconds, nullptr);
+    wait_and_act();
+    // Finished calls free connections for waiting ones, started on the next turn.
+    finish_done();
   }
   shut_down();
+}
+
+// Waits for the sockets libcurl watches, the wake-up descriptor or libcurl's timer, and hands
+// each ready socket (only those) to libcurl.
+void LambdaClient::Worker::wait_and_act() {
+  int timeout_ms = -1;
+  if (deadline_) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+    timeout_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
+  }
+  std::array<epoll_event, kMaxEvents> events;
+  int n = epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout_ms);
+  for (int i = 0; i < n; ++i) {
+    if (events[i].data.fd == wake_fd_) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] ssize_t r = read(wake_fd_, &count, sizeof count);
+      continue;
+    }
+    act(events[i].data.fd, static_cast<int>(events[i].events));
+  }
+  if (deadline_ && Clock::now() >= *deadline_) {
+    act_on_timeout();
+  }
+}
+
+void LambdaClient::Worker::act(curl_socket_t socket, int events) {
+  // ERR and HUP alone leave the mask 0: libcurl then checks the socket itself.
+  int mask = (events & EPOLLIN ? CURL_CSELECT_IN : 0) | (events & EPOLLOUT ? CURL_CSELECT_OUT : 0);
+  int running = 0;
+  curl_multi_socket_action(multi_, socket, mask, &running);
+}
+
+void LambdaClient::Worker::act_on_timeout() {
+  int running = 0;
+  curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+  // libcurl calls on_timer only when its next expiry changes; a wake-up a little early would
+  // then leave the timer lost. Ask for it instead.
+  long next_ms = -1;
+  curl_multi_timeout(multi_, &next_ms);
+  on_timer(multi_, next_ms, this);
 }
 
 // Moves new calls to the waiting list, completing the ones that failed validation. Returns
@@ -302,25 +440,25 @@ void LambdaClient::Worker::configure(Call& call) {
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call.error_buffer);
 }
 
-std::size_t LambdaClient::Worker::finish_done() {
-  std::size_t finished = 0;
+void LambdaClient::Worker::finish_done() {
+  // Collected first: removing a handle walks libcurl's list of unread messages.
+  std::vector<std::pair<CURL*, CURLcode>> finished;
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
-    if (msg->msg != CURLMSG_DONE) {
-      continue;
+    if (msg->msg == CURLMSG_DONE) {
+      finished.emplace_back(msg->easy_handle, msg->data.result);
     }
-    auto it = active_.find(msg->easy_handle);
+  }
+  for (auto [easy, code] : finished) {
+    auto it = active_.find(easy);
     if (it == active_.end()) {
       continue;
     }
     std::unique_ptr<Call> call = std::move(it->second);
     active_.erase(it);
-    CURLcode code = msg->data.result;
-    curl_multi_remove_handle(multi_, call->easy);
+    curl_multi_remove_handle(multi_, easy);
     complete(*call, code);
-    ++finished;
   }
-  return finished;
 }
 
 void LambdaClient::Worker::complete(Call& call, CURLcode code) {
@@ -475,6 +613,10 @@ Result<std::unique_ptr<LambdaClient>> LambdaClient::create(LambdaClientOptions o
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options.max_connections));
 
   auto worker = std::make_unique<Worker>(std::move(options), std::move(endpoint), multi);
+  Status events = worker->open_events();
+  if (!events.ok()) {
+    return events.error();
+  }
   worker->start();
   return std::unique_ptr<LambdaClient>(new LambdaClient(std::move(worker)));
 }
