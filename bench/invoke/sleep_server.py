@@ -7,8 +7,9 @@ HTTP/1.1 with keep-alive; requests need a Content-Length (our client always send
 
   sleep_server.py [--port P] [--sleep S]
 
-Prints "http://127.0.0.1:PORT" once listening; on SIGTERM/SIGINT prints the number of requests
-answered and the most that were open at once, to stderr, and exits 0.
+Prints "http://127.0.0.1:PORT" once listening; on SIGTERM/SIGINT prints, to stderr, the number of
+requests answered, the most connections open at once, the time from the first request received
+to the last (so a slow sender shows), and the server's own CPU time; then exits 0.
 """
 import argparse
 import asyncio
@@ -16,10 +17,12 @@ import json
 import resource
 import signal
 import sys
+import time
 
 served = 0
 open_now = 0
 open_peak = 0
+arrivals = []  # monotonic time of the first and of the latest request received
 
 
 async def read_request(reader):
@@ -43,6 +46,8 @@ async def handle(reader, writer, sleep_s, answer):
                 await read_request(reader)
             except (asyncio.IncompleteReadError, ConnectionError, ValueError):
                 return
+            now = time.monotonic()
+            arrivals[:] = [arrivals[0] if arrivals else now, now]
             await asyncio.sleep(sleep_s)
             writer.write(answer)
             await writer.drain()
@@ -77,8 +82,11 @@ async def main():
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.close()
-    print(f"sleep_server: answered {served} requests, at most {open_peak} connections open",
-          file=sys.stderr, flush=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    span = arrivals[-1] - arrivals[0] if arrivals else 0.0
+    print(f"sleep_server: answered {served} requests, at most {open_peak} connections open, "
+          f"requests received over {span:.3f} s, cpu user {usage.ru_utime:.2f} s "
+          f"sys {usage.ru_stime:.2f} s", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

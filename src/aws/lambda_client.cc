@@ -32,6 +32,9 @@ namespace {
 constexpr std::string_view kComponent = "lambda";
 constexpr std::size_t kMaxResponseBytes = 8 * 1024 * 1024;
 constexpr int kMaxEvents = 256;  // epoll events taken per wake-up
+constexpr std::size_t kConnectionsPerShard = 256;
+constexpr std::size_t kMaxShards = 64;
+constexpr std::uint64_t kWakeTag = ~std::uint64_t{0};  // epoll tag of the wake-up eventfd
 constexpr long kMaxIdleSecondsForReuse = 4;
 
 using Clock = std::chrono::steady_clock;
@@ -44,6 +47,7 @@ struct Call {
   std::chrono::milliseconds timeout{0};
 
   // Transfer state, owned by the worker thread.
+  std::uint32_t shard = 0;  // index of the multi handle it was handed to
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   std::string response_body;
@@ -113,14 +117,24 @@ std::string header_of(const Call& call, const std::string& name) {
 
 }  // namespace
 
+// The client's thread and its libcurl state.
+//
+// Transfers are spread over several multi handles ("shards"), each with its own connection
+// cache, because libcurl 7.88 walks a multi handle's list of connections to one host twice per
+// transfer (looking for one to reuse, and again in curl_multi_remove_handle()); with 10,000
+// connections open that made a burst quadratic. A call goes to the shard with the fewest
+// transfers, the first one on a tie, so sequential calls all reuse one connection of shard 0.
+// One epoll set watches the sockets of every shard and the wake-up eventfd.
 class LambdaClient::Worker {
  public:
-  Worker(LambdaClientOptions options, std::optional<Endpoint> endpoint, CURLM* multi)
-      : options_(std::move(options)), endpoint_(std::move(endpoint)), multi_(multi) {}
+  Worker(LambdaClientOptions options, std::optional<Endpoint> endpoint)
+      : options_(std::move(options)), endpoint_(std::move(endpoint)) {}
 
   ~Worker() {
     stop();
-    curl_multi_cleanup(multi_);  // may still call on_socket: the descriptors close after it
+    for (Shard& shard : shards_) {
+      curl_multi_cleanup(shard.multi);  // may still call on_socket: the descriptors close after
+    }
     for (int fd : {wake_fd_, epoll_fd_}) {
       if (fd >= 0) {
         close(fd);
@@ -128,9 +142,9 @@ class LambdaClient::Worker {
     }
   }
 
-  // Creates the epoll set and the wake-up eventfd, and hands libcurl the socket and timer
-  // callbacks. kInternal when the kernel refuses a descriptor.
-  Status open_events();
+  // Creates the multi handles, the epoll set and the wake-up eventfd. kInternal when libcurl
+  // or the kernel refuses one.
+  Status open();
 
   // Completes every pending call with the shutdown error and joins the thread. Idempotent.
   void stop() {
@@ -164,7 +178,7 @@ class LambdaClient::Worker {
                                  "lambda client shut down before the call was sent"));
       return;
     }
-    // A non-empty queue already has a wake-up pending that the thread has not acted on yet.
+    // A queue that was not empty already has a wake-up the thread has not acted on yet.
     if (was_empty) {
       wake();
     }
@@ -174,14 +188,24 @@ class LambdaClient::Worker {
   const LambdaClientOptions& options() const { return options_; }
 
  private:
-  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socketp);
-  static int on_timer(CURLM* multi, long timeout_ms, void* self);
-  void watch(curl_socket_t socket, int what, bool known);
+  // One libcurl multi handle: its own connection cache, its own timer.
+  struct Shard {
+    Worker* worker = nullptr;
+    CURLM* multi = nullptr;
+    std::uint32_t index = 0;
+    std::size_t active = 0;                     // transfers handed to `multi`
+    std::optional<Clock::time_point> deadline;  // its timer; none when unset
+  };
+
+  static int on_socket(CURL* easy, curl_socket_t socket, int what, void* shard, void* socketp);
+  static int on_timer(CURLM* multi, long timeout_ms, void* shard);
+  void watch(Shard& shard, curl_socket_t socket, int what, bool known);
   void wake();
   void run();
   void wait_and_act();
-  void act(curl_socket_t socket, int events);
-  void act_on_timeout();
+  int wait_milliseconds() const;
+  void act(Shard& shard, curl_socket_t socket, std::uint32_t events);
+  void act_on_timeout(Shard& shard);
   bool take_incoming();
   void start_waiting();
   void begin(std::unique_ptr<Call> call);
@@ -195,7 +219,7 @@ class LambdaClient::Worker {
 
   LambdaClientOptions options_;
   std::optional<Endpoint> endpoint_;
-  CURLM* multi_;
+  std::vector<Shard> shards_;  // sized once by open(); callbacks hold pointers into it
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: submit() and stop() write to it, the thread's epoll reads it
   std::thread thread_;
@@ -208,70 +232,86 @@ class LambdaClient::Worker {
   // Worker thread only (and the destructor's curl_multi_cleanup, after the thread ended).
   std::deque<std::unique_ptr<Call>> waiting_;      // validated, waiting for a connection
   std::map<CURL*, std::unique_ptr<Call>> active_;  // handed to libcurl
-  std::optional<Clock::time_point> deadline_;      // libcurl's timer; none when unset
 };
 
-Status LambdaClient::Worker::open_events() {
+Status LambdaClient::Worker::open() {
+  std::size_t max = options_.max_connections;
+  std::size_t count = std::clamp<std::size_t>(
+      (max + kConnectionsPerShard - 1) / kConnectionsPerShard, 1, kMaxShards);
+  // Placing each call on the least busy shard keeps every shard within its share of `max`.
+  long share = static_cast<long>((max + count - 1) / count);
+  shards_.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Shard& shard = shards_[i];
+    shard.worker = this;
+    shard.index = static_cast<std::uint32_t>(i);
+    shard.multi = curl_multi_init();
+    if (shard.multi == nullptr) {
+      return make_error(ErrorCode::kInternal, "curl_multi_init failed");
+    }
+    curl_multi_setopt(shard.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, share);
+    curl_multi_setopt(shard.multi, CURLMOPT_MAXCONNECTS, share);
+    curl_multi_setopt(shard.multi, CURLMOPT_SOCKETFUNCTION, &Worker::on_socket);
+    curl_multi_setopt(shard.multi, CURLMOPT_SOCKETDATA, &shard);
+    curl_multi_setopt(shard.multi, CURLMOPT_TIMERFUNCTION, &Worker::on_timer);
+    curl_multi_setopt(shard.multi, CURLMOPT_TIMERDATA, &shard);
+  }
+
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) {
-    return make_error(ErrorCode::kInternal, std::string("cannot create the event descriptors: ") +
-                                                std::strerror(errno));
-  }
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
-    return make_error(ErrorCode::kInternal, "cannot watch the wake-up descriptor");
+  event.data.u64 = kWakeTag;
+  if (epoll_fd_ < 0 || wake_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event)) {
+    return make_error(ErrorCode::kInternal,
+                      std::string("cannot set up the event descriptors: ") + std::strerror(errno));
   }
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Worker::on_socket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Worker::on_timer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   return ok_status();
 }
 
-// libcurl says which events a socket of a transfer now waits for (or that it is done with it).
+// libcurl says which events a socket of a transfer now waits for, or that it is done with it.
 // `socketp` is what curl_multi_assign() stored for the socket: non-null once it is in epoll.
-int LambdaClient::Worker::on_socket(CURL*, curl_socket_t socket, int what, void* self,
+int LambdaClient::Worker::on_socket(CURL*, curl_socket_t socket, int what, void* shard,
                                     void* socketp) {
-  static_cast<Worker*>(self)->watch(socket, what, socketp != nullptr);
+  Shard* s = static_cast<Shard*>(shard);
+  s->worker->watch(*s, socket, what, socketp != nullptr);
   return 0;
 }
 
-// libcurl's single timer: -1 deletes it, 0 means "act at once"; never called re-entrantly
-// from here, so the loop calls curl_multi_socket_action(CURL_SOCKET_TIMEOUT) when it expires.
-int LambdaClient::Worker::on_timer(CURLM*, long timeout_ms, void* self) {
-  Worker* worker = static_cast<Worker*>(self);
+// A shard's single timer: -1 deletes it, 0 means "act at once". The loop calls
+// curl_multi_socket_action(CURL_SOCKET_TIMEOUT) when it expires, never from here.
+int LambdaClient::Worker::on_timer(CURLM*, long timeout_ms, void* shard) {
+  Shard* s = static_cast<Shard*>(shard);
   if (timeout_ms < 0) {
-    worker->deadline_.reset();
+    s->deadline.reset();
   } else {
-    worker->deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    s->deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   }
   return 0;
 }
 
-void LambdaClient::Worker::watch(curl_socket_t socket, int what, bool known) {
+void LambdaClient::Worker::watch(Shard& shard, curl_socket_t socket, int what, bool known) {
   if (what == CURL_POLL_REMOVE) {
-    // libcurl may have closed the socket already (then the kernel dropped it from the set, and
-    // the number may be reused at once by a new socket, which comes back here unknown).
+    // libcurl may have closed the socket already (the kernel then dropped it from the set, and
+    // its number may come back at once for a new socket, unknown to libcurl and to us).
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, socket, nullptr);
     return;
   }
   epoll_event event{};
   event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-  event.data.fd = socket;
-  // A reused number can still be registered (EEXIST), a known one can be gone (ENOENT).
+  event.data.u64 = (std::uint64_t{shard.index} << 32) | static_cast<std::uint32_t>(socket);
+  // A reused number can still be in the set (EEXIST), a known one can be gone (ENOENT).
   int op = known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(epoll_fd_, op, socket, &event) != 0) {
     int retry = errno == EEXIST ? EPOLL_CTL_MOD : errno == ENOENT ? EPOLL_CTL_ADD : -1;
     if (retry < 0 || epoll_ctl(epoll_fd_, retry, socket, &event) != 0) {
+      // The transfer then ends by its own timeout.
       log::error(kComponent, "epoll_ctl_failed", {{"errno", errno}});
       return;
     }
   }
   if (!known) {
-    curl_multi_assign(multi_, socket, this);
+    curl_multi_assign(shard.multi, socket, &shard);
   }
 }
 
@@ -298,44 +338,58 @@ void LambdaClient::Worker::run() {
   shut_down();
 }
 
-// Waits for the sockets libcurl watches, the wake-up descriptor or libcurl's timer, and hands
-// each ready socket (only those) to libcurl.
+// Waits for the sockets libcurl watches, the wake-up descriptor or a shard's timer, and hands
+// each ready socket (only those) to its shard's multi handle.
 void LambdaClient::Worker::wait_and_act() {
-  int timeout_ms = -1;
-  if (deadline_) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
-    timeout_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
-  }
   std::array<epoll_event, kMaxEvents> events;
-  int n = epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout_ms);
+  int n = epoll_wait(epoll_fd_, events.data(), kMaxEvents, wait_milliseconds());
   for (int i = 0; i < n; ++i) {
-    if (events[i].data.fd == wake_fd_) {
+    std::uint64_t tag = events[i].data.u64;
+    if (tag == kWakeTag) {
       std::uint64_t count = 0;
       [[maybe_unused]] ssize_t r = read(wake_fd_, &count, sizeof count);
       continue;
     }
-    act(events[i].data.fd, static_cast<int>(events[i].events));
+    act(shards_[tag >> 32], static_cast<curl_socket_t>(tag & 0xffffffffu), events[i].events);
   }
-  if (deadline_ && Clock::now() >= *deadline_) {
-    act_on_timeout();
+  Clock::time_point now = Clock::now();
+  for (Shard& shard : shards_) {
+    if (shard.deadline && now >= *shard.deadline) {
+      act_on_timeout(shard);
+    }
   }
 }
 
-void LambdaClient::Worker::act(curl_socket_t socket, int events) {
-  // ERR and HUP alone leave the mask 0: libcurl then checks the socket itself.
+// Until the earliest shard timer, rounded up; -1 (no limit) when none is set.
+int LambdaClient::Worker::wait_milliseconds() const {
+  std::optional<Clock::time_point> first;
+  for (const Shard& shard : shards_) {
+    if (shard.deadline && (!first || *shard.deadline < *first)) {
+      first = shard.deadline;
+    }
+  }
+  if (!first) {
+    return -1;
+  }
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(*first - Clock::now());
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
+}
+
+void LambdaClient::Worker::act(Shard& shard, curl_socket_t socket, std::uint32_t events) {
+  // ERR or HUP alone leave the mask 0: libcurl then checks the socket itself.
   int mask = (events & EPOLLIN ? CURL_CSELECT_IN : 0) | (events & EPOLLOUT ? CURL_CSELECT_OUT : 0);
   int running = 0;
-  curl_multi_socket_action(multi_, socket, mask, &running);
+  curl_multi_socket_action(shard.multi, socket, mask, &running);
 }
 
-void LambdaClient::Worker::act_on_timeout() {
+void LambdaClient::Worker::act_on_timeout(Shard& shard) {
   int running = 0;
-  curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
-  // libcurl calls on_timer only when its next expiry changes; a wake-up a little early would
-  // then leave the timer lost. Ask for it instead.
+  curl_multi_socket_action(shard.multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  // libcurl calls on_timer only when its next expiry changes, so a wake-up slightly before it
+  // would lose the timer: ask for it instead.
   long next_ms = -1;
-  curl_multi_timeout(multi_, &next_ms);
-  on_timer(multi_, next_ms, this);
+  curl_multi_timeout(shard.multi, &next_ms);
+  on_timer(shard.multi, next_ms, &shard);
 }
 
 // Moves new calls to the waiting list, completing the ones that failed validation. Returns
@@ -377,7 +431,12 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
   call->easy = easy;
   configure(*call);
   call->started = Clock::now();
-  curl_multi_add_handle(multi_, easy);
+  Shard& shard =
+      *std::min_element(shards_.begin(), shards_.end(),
+                        [](const Shard& a, const Shard& b) { return a.active < b.active; });
+  ++shard.active;
+  call->shard = shard.index;
+  curl_multi_add_handle(shard.multi, easy);
   active_.emplace(easy, std::move(call));
 }
 
@@ -443,10 +502,12 @@ void LambdaClient::Worker::configure(Call& call) {
 void LambdaClient::Worker::finish_done() {
   // Collected first: removing a handle walks libcurl's list of unread messages.
   std::vector<std::pair<CURL*, CURLcode>> finished;
-  int left = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
-    if (msg->msg == CURLMSG_DONE) {
-      finished.emplace_back(msg->easy_handle, msg->data.result);
+  for (Shard& shard : shards_) {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(shard.multi, &left)) {
+      if (msg->msg == CURLMSG_DONE) {
+        finished.emplace_back(msg->easy_handle, msg->data.result);
+      }
     }
   }
   for (auto [easy, code] : finished) {
@@ -456,7 +517,9 @@ void LambdaClient::Worker::finish_done() {
     }
     std::unique_ptr<Call> call = std::move(it->second);
     active_.erase(it);
-    curl_multi_remove_handle(multi_, easy);
+    Shard& shard = shards_[call->shard];
+    --shard.active;
+    curl_multi_remove_handle(shard.multi, easy);
     complete(*call, code);
   }
 }
@@ -543,7 +606,7 @@ void LambdaClient::Worker::shut_down() {
                            "lambda client shut down before the answer");
   };
   for (auto& [easy, call] : active_) {
-    curl_multi_remove_handle(multi_, easy);
+    curl_multi_remove_handle(shards_[call->shard].multi, easy);
     curl_easy_cleanup(easy);
     curl_slist_free_all(call->header_list);
     call->done(shutdown_error());
@@ -604,18 +667,10 @@ Result<std::unique_ptr<LambdaClient>> LambdaClient::create(LambdaClientOptions o
     options.max_connections = 1;
   }
 
-  CURLM* multi = curl_multi_init();
-  if (multi == nullptr) {
-    return make_error(ErrorCode::kInternal, "curl_multi_init failed");
-  }
-  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                    static_cast<long>(options.max_connections));
-  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options.max_connections));
-
-  auto worker = std::make_unique<Worker>(std::move(options), std::move(endpoint), multi);
-  Status events = worker->open_events();
-  if (!events.ok()) {
-    return events.error();
+  auto worker = std::make_unique<Worker>(std::move(options), std::move(endpoint));
+  Status opened = worker->open();
+  if (!opened.ok()) {
+    return opened.error();
   }
   worker->start();
   return std::unique_ptr<LambdaClient>(new LambdaClient(std::move(worker)));
