@@ -89,8 +89,9 @@ struct Prim {
   void append_to(std::string& out) const {
     if (is_bool) {
       out += boolean ? "true" : "false";
-    } else if (number == static_cast<double>(static_cast<std::int64_t>(number)) && number < 1e15 &&
-               number > -1e15 && !(number == 0 && std::signbit(number))) {
+    } else if (number < 1e15 && number > -1e15 &&  // in range before the cast (UBSan)
+               number == static_cast<double>(static_cast<std::int64_t>(number)) &&
+               !(number == 0 && std::signbit(number))) {
       char buf[24];
       auto end = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(number)).ptr;
       out.append(buf, end);
