@@ -474,6 +474,152 @@ TEST_F(LambdaClientTest, KeepsSecretsOutOfErrors) {
   }
 }
 
+// The asyncio server of lambda_client_burst_server.py, which can hold hundreds of requests at
+// once and counts them, one per test suite.
+class LambdaClientBurstTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    boost::json::object ready;
+    server_ = new std::optional<ChildProcess>();
+    start_error_ = new std::string(testing::start_script(
+        "lambda_client_burst_server.py", {}, std::chrono::seconds(30), *server_, ready));
+    port_ = start_error_->empty() ? static_cast<int>(ready.at("port").as_int64()) : 0;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete start_error_;
+    start_error_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    LambdaClientOptions options;
+    options.endpoint_override = "http://127.0.0.1:" + std::to_string(port_);
+    options.default_region = "us-east-1";
+    options.credentials = {"AKIDTEST", std::string(kSecret), ""};
+    options.max_connections = 1000;  // several multi handles (one per 256 connections)
+    Result<std::unique_ptr<LambdaClient>> client = LambdaClient::create(std::move(options));
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    client_ = std::move(*client);
+  }
+
+  static InvokeRequest request(std::string name, std::string payload,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+    InvokeRequest r;
+    r.function_name = std::move(name);
+    r.payload = std::move(payload);
+    r.timeout = timeout;
+    return r;
+  }
+
+  std::future<Result<InvokeResponse>> start(InvokeRequest r) {
+    auto promise = std::make_shared<std::promise<Result<InvokeResponse>>>();
+    std::future<Result<InvokeResponse>> future = promise->get_future();
+    client_->invoke(std::move(r), [promise](Result<InvokeResponse> result) {
+      promise->set_value(std::move(result));
+    });
+    return future;
+  }
+
+  // Waits for the answer, bounded so that a lost callback fails instead of hanging.
+  static Result<InvokeResponse> answer(std::future<Result<InvokeResponse>>& future) {
+    if (future.wait_for(std::chrono::seconds(90)) != std::future_status::ready) {
+      return make_error(ErrorCode::kInternal, "callback never ran");
+    }
+    return future.get();
+  }
+
+  // The most requests the server held at once since the previous stats call.
+  std::int64_t held_peak() {
+    std::future<Result<InvokeResponse>> f = start(request("stats", "{}"));
+    Result<InvokeResponse> r = answer(f);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? boost::json::parse(r->payload).at("held_peak").as_int64() : -1;
+  }
+
+  static std::optional<ChildProcess>* server_;
+  static std::string* start_error_;
+  static int port_;
+  std::unique_ptr<LambdaClient> client_;
+};
+
+std::optional<ChildProcess>* LambdaClientBurstTest::server_ = nullptr;
+std::string* LambdaClientBurstTest::start_error_ = nullptr;
+int LambdaClientBurstTest::port_ = 0;
+
+TEST_F(LambdaClientBurstTest, HoldsHundredsOfCallsOpenAtOnce) {
+  constexpr int kCalls = 500;
+  held_peak();  // resets the server's count
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<Result<InvokeResponse>>> futures;
+  for (int i = 0; i < kCalls; ++i) {
+    futures.push_back(start(request("hold-200", std::to_string(i))));
+  }
+  int answered = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    Result<InvokeResponse> r = answer(futures[i]);
+    ASSERT_TRUE(r.ok()) << "call " << i << ": " << r.error().message;
+    EXPECT_EQ(r->payload, std::to_string(i));
+    ++answered;
+  }
+  EXPECT_EQ(answered, kCalls);
+  // Held one after another they would take 100 s; at once, about 0.2 s plus the sending.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_GE(held_peak(), 400);
+}
+
+TEST_F(LambdaClientBurstTest, TimesOutOneCallWhileTheOthersSucceed) {
+  std::future<Result<InvokeResponse>> slow =
+      start(request("hold-30000", "slow", std::chrono::milliseconds(500)));
+  std::vector<std::future<Result<InvokeResponse>>> others;
+  for (int i = 0; i < 50; ++i) {
+    others.push_back(start(request("hold-200", std::to_string(i))));
+  }
+
+  Result<InvokeResponse> r = answer(slow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(r.error().details.as_object().at("cause"), "timeout");
+  for (int i = 0; i < 50; ++i) {
+    Result<InvokeResponse> other = answer(others[i]);
+    ASSERT_TRUE(other.ok()) << "call " << i << ": " << other.error().message;
+    EXPECT_EQ(other->payload, std::to_string(i));
+  }
+}
+
+// Each answer closes its connection, so the next call's socket usually gets the number libcurl
+// just gave up: the event loop must forget the old one and watch the new one.
+TEST_F(LambdaClientBurstTest, KeepsWorkingWhenTheServerClosesEveryConnection) {
+  for (int i = 0; i < 100; ++i) {
+    std::future<Result<InvokeResponse>> f = start(request("close", std::to_string(i)));
+    Result<InvokeResponse> r = answer(f);
+    ASSERT_TRUE(r.ok()) << "call " << i << ": " << r.error().message;
+    EXPECT_EQ(r->payload, std::to_string(i));
+  }
+}
+
+TEST_F(LambdaClientBurstTest, DestructionCompletesHundredsOfCallsInFlight) {
+  constexpr int kCalls = 300;
+  std::vector<std::future<Result<InvokeResponse>>> futures;
+  for (int i = 0; i < kCalls; ++i) {
+    futures.push_back(start(request("hold-30000", "{}")));
+  }
+  // Every call is in a transfer (spread over the multi handles) before the client goes.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (held_peak() < kCalls && std::chrono::steady_clock::now() < until) {
+  }
+  client_.reset();
+  int shut_down = 0;
+  for (auto& f : futures) {
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    Result<InvokeResponse> r = f.get();
+    ASSERT_FALSE(r.ok());
+    shut_down += r.error().details.as_object().at("cause") == "shutdown" ? 1 : 0;
+  }
+  EXPECT_EQ(shut_down, kCalls);
+}
+
 TEST(LambdaClientOptionsFromEnvironment, TakesKeysRegionAndEndpointFromTheEnvironment) {
   Environment env{{"HOME", "/nonexistent"},
                   {"AWS_ACCESS_KEY_ID", "AKIDENV"},
