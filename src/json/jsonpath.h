@@ -72,6 +72,13 @@ class JsonPath {
 std::vector<const boost::json::value*> select(const JsonPath& path, const Scope& root,
                                               boost::json::value& scratch);
 
+// The same, into `out` (cleared first). Reusing one `out` across calls saves the allocation of
+// the result; evaluation itself allocates nothing for plain paths, filters of comparisons and
+// `..` (only computed results such as `.length`, and the root of a layered scope selected by `$`,
+// are made, into `scratch`).
+void select(const JsonPath& path, const Scope& root, boost::json::value& scratch,
+            std::vector<const boost::json::value*>& out);
+
 // DESIGN.md D6: a plain path gives a copy of its value, or nullopt when absent; any other path
 // gives an array of copies of all matches, or nullopt when nothing matches.
 std::optional<boost::json::value> resolve(const JsonPath& path, const Scope& root);

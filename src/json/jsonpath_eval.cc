@@ -1,4 +1,5 @@
 #include <deque>
+#include <memory>
 
 #include "json/jsonpath.h"
 #include "json/jsonpath_filter.h"
@@ -17,10 +18,15 @@ constexpr std::size_t kMaxDescent = 10000;
 // One evaluation: results in order, computed values kept until they are moved into scratch.
 class Walker {
  public:
-  explicit Walker(const std::vector<Segment>& segments) : segments_(segments) {}
+  Walker(const std::vector<Segment>& segments, std::vector<const boost::json::value*>& hits)
+      : hits(hits), segments_(segments) {}
 
-  std::vector<const boost::json::value*> hits;
-  std::deque<boost::json::value> computed;  // a deque keeps addresses stable while growing
+  std::vector<const boost::json::value*>& hits;
+  // Made on the first computed value only (a deque keeps addresses stable while growing, but
+  // allocates when constructed).
+  std::unique_ptr<std::deque<boost::json::value>> computed;
+  // The materialised root of a layered scope, when the path selects the root itself.
+  std::unique_ptr<boost::json::value> merged;
   bool failed = false;
 
   void walk(std::size_t i, const boost::json::value& v, std::size_t depth) {
@@ -42,6 +48,38 @@ class Walker {
     }
   }
 
+  // Segment i applied to the root of a layered scope, its merged members visited where they
+  // are (Scope::for_each_member), so that nothing is copied unless the root itself is a match.
+  void walk_root(std::size_t i, const Scope& root) {
+    if (failed) return;
+    if (i == segments_.size()) {
+      merged = std::make_unique<boost::json::value>();
+      root.materialize(*merged);
+      hits.push_back(merged.get());
+      return;
+    }
+    const Segment& seg = segments_[i];
+    switch (seg.kind) {
+      case Kind::kName:
+      case Kind::kWildcard:
+      case Kind::kSlice: apply_root(seg.selector, i, root); break;
+      case Kind::kUnion:
+        for (const Selector& s : seg.selectors) apply_root(s, i, root);
+        break;
+      case Kind::kFilter:
+        root.for_each_member([&](std::string_view key, const boost::json::value& c) {
+          if (!failed && seg.filter->test(c, &key, 0, failed) && !failed) walk(i + 1, c, 1);
+        });
+        break;
+      case Kind::kDescendant:
+        walk_root(i + 1, root);
+        root.for_each_member([&](std::string_view, const boost::json::value& c) {
+          if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, 1);
+        });
+        break;
+    }
+  }
+
  private:
   void apply(const Selector& s, std::size_t i, const boost::json::value& v, std::size_t depth) {
     switch (s.kind) {
@@ -54,8 +92,35 @@ class Walker {
     }
   }
 
+  // The root is an object: names are members (what materialize() would hold), slices select
+  // nothing.
+  void apply_root(const Selector& s, std::size_t i, const Scope& root) {
+    if (s.kind == Kind::kName) {
+      if (const boost::json::value* v = root.find(s.name)) walk(i + 1, *v, 1);
+    } else if (s.kind == Kind::kWildcard) {
+      root.for_each_member([&](std::string_view, const boost::json::value& c) {
+        walk(i + 1, c, 1);
+      });
+    }
+  }
+
   // jsonpath-plus reads `val[loc]` only when `val` is truthy and has it as an own property.
   void name(const Selector& s, std::size_t i, const boost::json::value& v, std::size_t depth) {
+    const boost::json::value* ref = nullptr;
+    switch (read_member_ref(v, s.name, s.index, ref)) {
+      case MemberKind::kRef:
+        if (!s.negative) return walk(i + 1, *ref, depth + 1);
+        break;
+      case MemberKind::kNone:
+        if (!s.negative || !v.is_array()) return;
+        break;
+      case MemberKind::kComputed: break;
+    }
+    name_slow(s, i, v, depth);
+  }
+
+  void name_slow(const Selector& s, std::size_t i, const boost::json::value& v,
+                 std::size_t depth) {
     if (const boost::json::array* arr = v.if_array(); arr != nullptr && s.negative) {
       // DESIGN.md D6: negative indices count from the end (jsonpath-plus selects nothing).
       const std::int64_t back = -canonical_index(std::string_view(s.name).substr(1));
@@ -67,8 +132,9 @@ class Walker {
     MemberRead read;
     if (!read_member(v, s.name, s.index, read)) return;
     if (read.is_computed) {
-      computed.push_back(std::move(read.computed));
-      walk(i + 1, computed.back(), depth + 1);
+      if (!computed) computed = std::make_unique<std::deque<boost::json::value>>();
+      computed->push_back(std::move(read.computed));
+      walk(i + 1, computed->back(), depth + 1);
     } else {
       walk(i + 1, *read.ref, depth + 1);
     }
@@ -101,7 +167,9 @@ class Walker {
 
   void filter(const Filter& f, std::size_t i, const boost::json::value& v, std::size_t depth) {
     if (const boost::json::array* arr = v.if_array()) {
-      for (std::size_t k = 0; k < arr->size() && !failed; ++k) {
+      const std::size_t n = arr->size();
+      for (std::size_t k = 0; k < n && !failed; ++k) {
+        if (k + kPrefetchAhead < n) prefetch((*arr)[k + kPrefetchAhead]);
         if (f.test((*arr)[k], nullptr, k, failed) && !failed) walk(i + 1, (*arr)[k], depth + 1);
       }
     } else if (const boost::json::object* obj = v.if_object()) {
@@ -118,70 +186,138 @@ class Walker {
   void descend(std::size_t i, const boost::json::value& v, std::size_t depth) {
     walk(i + 1, v, depth);
     if (depth > kMaxDescent) return;
-    children(v, [&](const boost::json::value& c) {
-      if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
-    });
+    if (const boost::json::array* arr = v.if_array()) {
+      const std::size_t n = arr->size();
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k + kPrefetchAhead < n) prefetch((*arr)[k + kPrefetchAhead]);
+        const boost::json::value& c = (*arr)[k];
+        if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
+      }
+    } else if (const boost::json::object* obj = v.if_object()) {
+      for (const auto& m : *obj) {
+        const boost::json::value& c = m.value();
+        if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
+      }
+    }
+  }
+
+  // Loops over array elements ask for the members of the element kPrefetchAhead places on, so
+  // that a large document's scattered object tables arrive before they are read.
+  static constexpr std::size_t kPrefetchAhead = 4;
+  static void prefetch(const boost::json::value& v) {
+    if (const boost::json::object* obj = v.if_object(); obj != nullptr && !obj->empty()) {
+      const char* table = reinterpret_cast<const char*>(obj->begin());
+      __builtin_prefetch(table);
+      __builtin_prefetch(table + 64);
+      __builtin_prefetch(table + 128);
+    }
   }
 
   const std::vector<Segment>& segments_;
 };
 
-// Moves computed values into scratch (as the tail of an array whose first element is the
-// materialised root, if any) and repoints the hits.
-void settle(Walker& w, boost::json::value& scratch, boost::json::value* merged) {
-  if (w.computed.empty()) return;
+// Moves computed values and the materialised root into scratch (as the elements of an array)
+// and repoints the hits.
+void settle(Walker& w, boost::json::value& scratch) {
+  if (!w.computed && !w.merged) return;
+  if (!w.computed) {
+    scratch = std::move(*w.merged);
+    for (const boost::json::value*& hit : w.hits) {
+      if (hit == w.merged.get()) hit = &scratch;
+    }
+    return;
+  }
   boost::json::value holder = boost::json::array();
   boost::json::array& arr = holder.as_array();
-  arr.reserve(w.computed.size() + 1);
-  arr.emplace_back(merged != nullptr ? std::move(*merged) : boost::json::value());
-  for (const boost::json::value* &hit : w.hits) {
-    if (hit == merged) hit = &arr[0];
+  arr.reserve(w.computed->size() + 1);
+  arr.emplace_back(w.merged ? std::move(*w.merged) : boost::json::value());
+  for (const boost::json::value*& hit : w.hits) {
+    if (hit == w.merged.get()) hit = &arr[0];
   }
-  for (std::size_t k = 0; k < w.computed.size(); ++k) {
-    arr.emplace_back(std::move(w.computed[k]));
-    for (const boost::json::value* &hit : w.hits) {
-      if (hit == &w.computed[k]) hit = &arr.back();
+  for (std::size_t k = 0; k < w.computed->size(); ++k) {
+    arr.emplace_back(std::move((*w.computed)[k]));
+    for (const boost::json::value*& hit : w.hits) {
+      if (hit == &(*w.computed)[k]) hit = &arr.back();
     }
   }
   scratch = std::move(holder);
 }
 
+// A plain path (only member and index segments) from `v`, segment `from` on, without the
+// walker: the one match or nullptr. Sets `slow` instead when a segment needs what the walker
+// does (a computed `.length` or string unit, a negative index).
+const boost::json::value* plain_lookup(const std::vector<Segment>& segments, std::size_t from,
+                                       const boost::json::value* v, bool& slow) {
+  for (std::size_t i = from; i < segments.size() && v != nullptr; ++i) {
+    const Selector& s = segments[i].selector;
+    const boost::json::value* next = nullptr;
+    const MemberKind kind = read_member_ref(*v, s.name, s.index, next);
+    if (kind == MemberKind::kComputed || (s.negative && v->is_array())) {
+      slow = true;
+      return nullptr;
+    }
+    v = next;
+  }
+  return v;
+}
+
+// The root value a plain path starts from, and the first segment still to apply.
+const boost::json::value* plain_start(const JsonPath& path, const Scope& root,
+                                      std::size_t& from) {
+  if (root.is_single()) {
+    from = 0;
+    return &root.single();
+  }
+  from = 1;
+  return path.segments().empty() ? nullptr : root.find(path.segments()[0].selector.name);
+}
+
 }  // namespace
+
+void select(const JsonPath& path, const Scope& root, boost::json::value& scratch,
+            std::vector<const boost::json::value*>& out) {
+  out.clear();
+  const std::vector<Segment>& segments = path.segments();
+  if (path.is_plain() && !segments.empty()) {
+    bool slow = false;
+    std::size_t from = 0;
+    const boost::json::value* start = plain_start(path, root, from);
+    const boost::json::value* hit = start == nullptr ? nullptr
+                                                     : plain_lookup(segments, from, start, slow);
+    if (!slow) {
+      if (hit != nullptr) out.push_back(hit);
+      return;
+    }
+  }
+  Walker w(segments, out);
+  if (root.is_single()) {
+    w.walk(0, root.single(), 0);
+  } else {
+    w.walk_root(0, root);
+  }
+  if (w.failed) {
+    out.clear();
+    return;
+  }
+  settle(w, scratch);
+}
 
 std::vector<const boost::json::value*> select(const JsonPath& path, const Scope& root,
                                               boost::json::value& scratch) {
-  const std::vector<Segment>& segments = path.segments();
-  Walker w(segments);
-  // A first member segment is looked up in the scope's layers without merging them.
-  if (!root.is_single() && !segments.empty() && segments[0].kind == Kind::kName) {
-    if (const boost::json::value* first = root.find(segments[0].selector.name)) {
-      w.walk(1, *first, 1);
-    }
-  } else if (root.is_single()) {
-    w.walk(0, root.single(), 0);
-  } else {
-    boost::json::value merged;
-    root.materialize(merged);
-    w.walk(0, merged, 0);
-    if (!w.failed) {
-      if (w.computed.empty()) {
-        scratch = std::move(merged);
-        for (const boost::json::value* &hit : w.hits) {
-          if (hit == &merged) hit = &scratch;
-        }
-      } else {
-        settle(w, scratch, &merged);
-      }
-    }
-    if (w.failed) return {};
-    return std::move(w.hits);
-  }
-  if (w.failed) return {};
-  settle(w, scratch, nullptr);
-  return std::move(w.hits);
+  std::vector<const boost::json::value*> hits;
+  select(path, root, scratch, hits);
+  return hits;
 }
 
 std::optional<boost::json::value> resolve(const JsonPath& path, const Scope& root) {
+  if (path.is_plain() && !path.segments().empty()) {
+    bool slow = false;
+    std::size_t from = 0;
+    const boost::json::value* start = plain_start(path, root, from);
+    const boost::json::value* hit =
+        start == nullptr ? nullptr : plain_lookup(path.segments(), from, start, slow);
+    if (!slow) return hit == nullptr ? std::nullopt : std::optional<boost::json::value>(*hit);
+  }
   boost::json::value scratch;
   const std::vector<const boost::json::value*> hits = select(path, root, scratch);
   if (hits.empty()) return std::nullopt;

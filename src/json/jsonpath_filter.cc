@@ -144,6 +144,14 @@ class FilterParser {
     out_.nodes_.push_back(std::move(node));
     return static_cast<int>(out_.nodes_.size()) - 1;
   }
+  int member(int object, std::string name) {
+    Filter::Node n;
+    n.op = Op::kMember;
+    n.index = canonical_index(name);
+    n.member = std::move(name);
+    n.a = object;
+    return add(std::move(n));
+  }
   int binary(Op op, int a, int b) {
     Filter::Node n;
     n.op = op;
@@ -261,17 +269,18 @@ int FilterParser::postfix(int depth) {
         fail("expected a member name after '.'");
         return -1;
       }
-      Filter::Node n;
-      n.op = Op::kMember;
-      n.member = std::string(text_.substr(start, pos_ - start));
-      n.a = node;
-      node = add(std::move(n));
+      node = member(node, std::string(text_.substr(start, pos_ - start)));
     } else if (pos_ < text_.size() && text_[pos_] == '[') {
       ++pos_;
       const int index = expression(depth + 1);
       if (!take("]")) fail("expected ']'");
       if (index < 0) fail("expected a member expression inside '[]'");
-      node = binary(Op::kIndex, node, index);
+      if (!ok_) return -1;
+      // `@['a']`, `@[0]`: a literal name is converted once here instead of on every test.
+      const Filter::Node& name = out_.nodes_[static_cast<std::size_t>(index)];
+      node = name.op == Op::kLiteral
+                 ? member(node, to_js_string(name.undefined ? nullptr : &name.literal))
+                 : binary(Op::kIndex, node, index);
     } else if (pos_ < text_.size() && text_[pos_] == '(') {
       fail("function calls are not supported");
     } else {

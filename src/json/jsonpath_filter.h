@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "base/result.h"
@@ -56,6 +57,7 @@ struct Filter::Node {
   boost::json::value literal;  // kLiteral (absent when `undefined` is set)
   bool undefined = false;      // kLiteral: the JS undefined
   std::string member;          // kMember
+  std::int64_t index = -1;     // kMember: canonical_index(member), computed when parsing
   int a = -1;
   int b = -1;
 };
@@ -75,6 +77,41 @@ struct MemberRead {
 };
 bool read_member(const boost::json::value& v, std::string_view name, std::int64_t index,
                  MemberRead& out);
+
+// The member `key` of `obj`, or nullptr: the same as `obj.if_contains(key)`, inlined for the
+// small objects that make up most documents (Boost.JSON keeps objects of up to 18 members
+// unhashed and scans them; its scan is out of line, in the shared library).
+inline const boost::json::value* find_member(const boost::json::object& obj,
+                                             std::string_view key) {
+  constexpr std::size_t kScanned = 18;
+  if (obj.size() > kScanned) return obj.if_contains(key);
+  for (const boost::json::key_value_pair& m : obj) {
+    const std::string_view k = m.key();
+    if (k.size() == key.size() && k == key) return &m.value();
+  }
+  return nullptr;
+}
+
+// The cheap cases of read_member: an object member or an array element by reference. Returns
+// kRef (and sets `out`), kNone (JS gives undefined), or kComputed when the result must be made
+// (array or string `length`, a string's unit): then call read_member.
+enum class MemberKind { kNone, kRef, kComputed };
+inline MemberKind read_member_ref(const boost::json::value& v, std::string_view name,
+                                  std::int64_t index, const boost::json::value*& out) {
+  if (const boost::json::object* obj = v.if_object()) {
+    out = find_member(*obj, name);
+    return out != nullptr ? MemberKind::kRef : MemberKind::kNone;
+  }
+  if (const boost::json::array* arr = v.if_array()) {
+    if (index >= 0) {
+      if (static_cast<std::size_t>(index) >= arr->size()) return MemberKind::kNone;
+      out = &(*arr)[static_cast<std::size_t>(index)];
+      return MemberKind::kRef;
+    }
+    return name == "length" ? MemberKind::kComputed : MemberKind::kNone;
+  }
+  return v.is_string() ? MemberKind::kComputed : MemberKind::kNone;
+}
 
 // The canonical array index `name` denotes ("0", "17"; not "01", "-1", "1.0"), or -1.
 std::int64_t canonical_index(std::string_view name);

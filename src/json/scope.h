@@ -35,6 +35,12 @@ class Scope {
   // (also nullptr for a single root that is not an object).
   const boost::json::value* find(std::string_view key) const;
 
+  // Calls f(key, value) for every member of the root in merged order, the value from the
+  // highest layer holding the key: what iterating materialize()'s result gives, without the
+  // copy. A single root that is not an object has no members.
+  template <typename F>
+  void for_each_member(F f) const;
+
   // The root as one value: the single root itself, or the layers merged into `scratch` (a
   // shallow copy of every layer's members, in merged order). Costs a copy for layered scopes;
   // used only by whole-root operations (`$`, `$.*`, `$..x`, `{{this}}`).
@@ -45,5 +51,31 @@ class Scope {
   std::array<const boost::json::object*, kMaxLayers> layers_{};
   std::size_t count_ = 0;
 };
+
+template <typename F>
+void Scope::for_each_member(F f) const {
+  if (single_ != nullptr) {
+    if (const boost::json::object* obj = single_->if_object()) {
+      for (const auto& m : *obj) f(m.key(), m.value());
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < count_; ++i) {
+    for (const auto& m : *layers_[i]) {
+      // A key a lower layer holds was visited at that layer's position.
+      bool seen = false;
+      for (std::size_t j = 0; j < i && !seen; ++j) seen = layers_[j]->contains(m.key());
+      if (seen) continue;
+      const boost::json::value* v = &m.value();
+      for (std::size_t j = count_; --j > i;) {
+        if (const boost::json::value* higher = layers_[j]->if_contains(m.key())) {
+          v = higher;
+          break;
+        }
+      }
+      f(m.key(), *v);
+    }
+  }
+}
 
 }  // namespace allma::json

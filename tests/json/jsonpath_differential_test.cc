@@ -70,22 +70,29 @@ class Gen {
   std::string comparison() {
     static const char* kOps[] = {"==", "===", "!=", "!==", "<", "<=", ">", ">="};
     std::string left;
-    switch (pick(6)) {
+    switch (pick(10)) {
       case 0: left = "@ "; break;
       case 1: left = "@property"; break;
       case 2: left = "@.length"; break;
       case 3: left = "@." + simple_key() + " + 1"; break;
+      case 4: left = "@['" + key() + "']"; break;
+      case 5: left = "@[" + std::to_string(pick(3)) + "]"; break;
+      case 6: left = "@." + simple_key() + "." + simple_key(); break;
+      case 7: left = "(@.name.length || @." + simple_key() + ")"; break;
       default: left = "@." + simple_key();
     }
     return left + " " + kOps[pick(8)] + " " + literal();
   }
 
   std::string filter() {
-    switch (pick(6)) {
+    switch (pick(8)) {
       case 0: return "[?(" + comparison() + " && " + comparison() + ")]";
       case 1: return "[?(" + comparison() + " || " + comparison() + ")]";
       case 2: return "[?(!@." + simple_key() + ")]";
       case 3: return "[?(@." + simple_key() + ")]";
+      case 4: return "[?(!(" + comparison() + ") && (@." + simple_key() + " || @." +
+                     simple_key() + "))]";
+      case 5: return "[?(@." + simple_key() + " == @." + simple_key() + ")]";
       default: return "[?(" + comparison() + ")]";
     }
   }
@@ -148,26 +155,24 @@ std::string temp_file(const char* name) {
   return ::testing::TempDir() + "/" + name + std::to_string(::getpid());
 }
 
-TEST(JsonPathDifferential, MatchesJsonpathPlusOnGeneratedCases) {
-  ASSERT_EQ(std::system("command -v node > /dev/null 2>&1"), 0) << "node is not on PATH";
-  const std::string package = std::string(ALLMA_SOURCE_DIR) + "/tools/node/node_modules/jsonpath-plus";
-  ASSERT_TRUE(std::ifstream(package + "/package.json").good()) << "missing " << package;
+struct Case {
+  boost::json::value doc;
+  std::string path;
+};
 
-  Gen gen(20240601);
-  struct Case {
-    boost::json::value doc;
-    std::string path;
-  };
-  std::vector<Case> cases;
-  const std::string in_path = temp_file("jp_in");
-  const std::string out_path = temp_file("jp_out");
+// Runs every case through select() and through jsonpath-plus (tests/json/jsonpath_oracle.js)
+// and reports each disagreement (the first 20) as a test failure.
+void expect_same_as_jsonpath_plus(const std::vector<Case>& cases, const char* tag) {
+  ASSERT_EQ(std::system("command -v node > /dev/null 2>&1"), 0) << "node is not on PATH";
+  const std::string package =
+      std::string(ALLMA_SOURCE_DIR) + "/tools/node/node_modules/jsonpath-plus";
+  ASSERT_TRUE(std::ifstream(package + "/package.json").good()) << "missing " << package;
+  const std::string in_path = temp_file((std::string(tag) + "_in").c_str());
+  const std::string out_path = temp_file((std::string(tag) + "_out").c_str());
   {
     std::ofstream in(in_path);
-    for (int i = 0; i < 3000; ++i) {
-      Case c{gen.doc(0), gen.path()};
-      if (i % 3 == 0) c.doc = boost::json::object{{"a", gen.doc(1)}, {"b", gen.doc(1)}, {"price", gen.doc(2)}};
+    for (const Case& c : cases) {
       in << stringify(boost::json::object{{"path", c.path}, {"json", c.doc}}) << "\n";
-      cases.push_back(std::move(c));
     }
   }
   const std::string script = std::string(ALLMA_SOURCE_DIR) + "/tests/json/jsonpath_oracle.js";
@@ -208,6 +213,90 @@ TEST(JsonPathDifferential, MatchesJsonpathPlusOnGeneratedCases) {
   EXPECT_EQ(failures, 0u);
   std::remove(in_path.c_str());
   std::remove(out_path.c_str());
+}
+
+TEST(JsonPathDifferential, MatchesJsonpathPlusOnGeneratedCases) {
+  Gen gen(20240601);
+  std::vector<Case> cases;
+  for (int i = 0; i < 3000; ++i) {
+    Case c{gen.doc(0), gen.path()};
+    if (i % 3 == 0) {
+      c.doc = boost::json::object{{"a", gen.doc(1)}, {"b", gen.doc(1)}, {"price", gen.doc(2)}};
+    }
+    cases.push_back(std::move(c));
+  }
+  expect_same_as_jsonpath_plus(cases, "jp");
+}
+
+// Filters over a list of small records, so that nearly every comparison meets values of its own
+// range (equal, just below, just above) and every operator's edge is exercised.
+TEST(JsonPathDifferential, FiltersOverRecordsMatchJsonpathPlus) {
+  Gen gen(20261204);
+  std::vector<Case> cases;
+  for (int i = 0; i < 2000; ++i) {
+    boost::json::array records;
+    for (int n = 3 + gen.pick(6); n > 0; --n) {
+      boost::json::object r;
+      for (const std::string& k : {std::string("a"), std::string("b"), std::string("price"),
+                                   std::string("tag"), std::string("name")}) {
+        if (gen.pick(6) == 0) continue;
+        switch (gen.pick(7)) {
+          case 0: r[k] = gen.pick(2) == 0; break;
+          case 1: r[k] = boost::json::string(kStrings[gen.pick(static_cast<int>(kStrings.size()))]); break;
+          case 2: r[k] = nullptr; break;
+          case 3: r[k] = gen.pick(10) + 0.5; break;
+          case 4: r[k] = boost::json::object{{"a", gen.pick(5)}}; break;
+          default: r[k] = gen.pick(12) - 2;
+        }
+      }
+      records.push_back(std::move(r));
+    }
+    cases.push_back({boost::json::object{{"items", std::move(records)}}, "$.items" + gen.filter()});
+  }
+  expect_same_as_jsonpath_plus(cases, "jpf");
+}
+
+// Splits an object into `n` layers: every member goes to one layer, some also to a lower one
+// with a different value (which the higher layer must hide), so that the merged order and
+// precedence are exercised.
+std::vector<boost::json::object> split_layers(const boost::json::object& obj, Gen& gen, int n) {
+  std::vector<boost::json::object> layers(static_cast<std::size_t>(n));
+  for (const auto& m : obj) {
+    const int at = gen.pick(n);
+    if (at > 0 && gen.pick(3) == 0) layers[static_cast<std::size_t>(gen.pick(at))][m.key()] = 0;
+    layers[static_cast<std::size_t>(at)][m.key()] = m.value();
+  }
+  return layers;
+}
+
+// select() on a layered scope must select what it selects on the materialised root (the same
+// values in the same order), without the copy.
+TEST(JsonPathLayered, SelectsWhatTheMaterialisedRootSelects) {
+  Gen gen(20261203);
+  std::size_t compared = 0, non_empty = 0;
+  for (int i = 0; i < 3000; ++i) {
+    boost::json::value doc = gen.doc(0);
+    const std::string text = gen.path();
+    if (!doc.is_object()) continue;
+    const std::vector<boost::json::object> layers = split_layers(doc.get_object(), gen, 3);
+    const Scope scope({&layers[0], &layers[1], &layers[2]});
+    boost::json::value merged;
+    scope.materialize(merged);
+    Result<JsonPath> path = JsonPath::parse(text);
+    ASSERT_TRUE(path.ok()) << path.error().message;
+    boost::json::value scratch_a, scratch_b;
+    boost::json::array layered, single;
+    for (const boost::json::value* v : select(*path, scope, scratch_a)) layered.push_back(*v);
+    for (const boost::json::value* v : select(*path, Scope(merged), scratch_b)) {
+      single.push_back(*v);
+    }
+    ++compared;
+    if (!single.empty()) ++non_empty;
+    ASSERT_TRUE(same(layered, single)) << "path " << text << "\n merged " << stringify(merged)
+                                       << "\n layered " << stringify(layered);
+  }
+  EXPECT_GT(compared, 500u);
+  EXPECT_GT(non_empty, compared / 5);
 }
 
 }  // namespace
