@@ -242,7 +242,7 @@ TEST(JsonPathDifferential, FiltersOverRecordsMatchJsonpathPlus) {
         if (gen.pick(6) == 0) continue;
         switch (gen.pick(7)) {
           case 0: r[k] = gen.pick(2) == 0; break;
-          case 1: r[k] = boost::json::string(kStrings[gen.pick(static_cast<int>(kStrings.size()))]); break;
+          case 1: r[k] = boost::json::string(kStrings[gen.pick(6)]); break;
           case 2: r[k] = nullptr; break;
           case 3: r[k] = gen.pick(10) + 0.5; break;
           case 4: r[k] = boost::json::object{{"a", gen.pick(5)}}; break;
