@@ -10,7 +10,9 @@
 // one JSON line: requests/s over the measured window (answers that arrived in it), latency
 // percentiles of those answers, and errors by name. Burst mode sends N calls at once
 // (N connections) and waits for all of them: time from the first send to the last answer, the
-// spread of the answers, and this process's peak resident set (VmHWM).
+// spread of the answers, and this process's peak resident set (VmHWM). Both modes also print
+// the CPU time this process used (user and system, every thread) and the machine's load average
+// when the run began, since on a shared machine the figures depend on it.
 //
 // Exit status: 0 after a run (errors are counted, not fatal), 2 for bad arguments or a client
 // that cannot be created.
@@ -29,6 +31,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -113,6 +116,22 @@ long peak_rss_kib() {
     if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
   }
   return -1;
+}
+
+// The 1-minute load average from /proc/loadavg, or -1.
+double load_average() {
+  std::ifstream loadavg("/proc/loadavg");
+  double load = -1;
+  loadavg >> load;
+  return loadavg ? load : -1;
+}
+
+// User and system CPU seconds of this process so far.
+std::pair<double, double> cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
 }
 
 // Lets this process hold one descriptor per connection of a large burst.
@@ -288,8 +307,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  double load = load_average();
   boost::json::object out = args.burst > 0 ? burst(**client, args) : steady(**client, args);
+  auto [user, system] = cpu_seconds();
   out["label"] = args.label;
+  out["loadavg_1m"] = load;
+  out["cpu_user_s"] = user;
+  out["cpu_sys_s"] = system;
   out["endpoint"] = args.endpoint;
   out["function"] = args.function;
   out["vmhwm_kib"] = peak_rss_kib();

@@ -5,18 +5,24 @@
 #  1. the Node handler functions/fast/index.js through `allma lambda serve` and through
 #     serverless-offline (default worker-thread mode, then --useInProcess), concurrency 1, 16
 #     and 64, same load generator (build/invbench/bench/allma_invoke_bench);
-#  2. N calls at once from LambdaClient to sleep_server.py (asyncio, sleeps 1 s per request);
+#  2. N calls at once from LambdaClient to sleep_server.c (one epoll thread, answers each request
+#     1 s after it arrived, a few microseconds of CPU per request), for each N of --bursts;
 #  3. N calls at once to our host's `sleep1` function (sleep_bootstrap.c, a provided runtime
 #     handling one invocation at a time per process, sleeps 1 s), cold and then warm (the
 #     processes of the cold burst are kept by the host).
 #
 # Usage: bench/invoke/run.sh [--seconds=T] [--warmup=S] [--concurrency="1 16 64"]
-#          [--burst=10000] [--host-bursts="100 1000"] [--peer-modes="workers inprocess"]
-#          [--no-build]
+#          [--bursts="1000 3000 10000"] [--host-bursts="100 1000"]
+#          [--peer-modes="workers inprocess"] [--parts="node client host"]
+#          [--build-dir=build/invbench] [--no-build]
+# --parts picks which of 1 (node), 2 (client) and 3 (host) run; "client" alone needs neither
+# the peer nor Node. --burst=N is --bursts=N.
 # Each concurrency level gets an unmeasured warm-up run of --warmup seconds (default 8: enough
 # for our host to start its 64 Node processes and for the peer to start its worker threads),
 # then 2 s more warm-up inside the measured run, then --seconds (default 10) measured.
-# Writes every result as a JSON line to build/invbench/invoke-results.jsonl and prints a table.
+# Writes every result as a JSON line to <build-dir>/invoke-results.jsonl and prints a table.
+# Raises the soft limit on open files to the hard one (a 10,000 burst needs 10,000 sockets on
+# each side); the load generator and the server also raise their own.
 # Every process it starts runs in its own process group and is stopped on exit.
 set -euo pipefail
 
@@ -26,8 +32,9 @@ build="$repo/build/invbench"
 seconds=10
 warmup=8
 concurrency="1 16 64"
-burst=10000
+bursts="1000 3000 10000"
 host_bursts="100 1000"
+parts="node client host"
 peer_modes="workers inprocess"
 do_build=1
 for arg in "$@"; do
@@ -35,7 +42,9 @@ for arg in "$@"; do
     --seconds=*) seconds="${arg#*=}" ;;
     --warmup=*) warmup="${arg#*=}" ;;
     --concurrency=*) concurrency="${arg#*=}" ;;
-    --burst=*) burst="${arg#*=}" ;;
+    --burst=*|--bursts=*) bursts="${arg#*=}" ;;
+    --parts=*) parts="${arg#*=}" ;;
+    --build-dir=*) build="$(realpath -m "${arg#*=}")" ;;
     --host-bursts=*) host_bursts="${arg#*=}" ;;
     --peer-modes=*) peer_modes="${arg#*=}" ;;
     --no-build) do_build=0 ;;
@@ -115,15 +124,21 @@ EOF
 }
 
 mkdir -p "$build" "$logs"
+ulimit -n "$(ulimit -Hn)"
+has_part() { [[ " $parts " == *" $1 "* ]]; }
+uses_host() { has_part node || has_part host; }
 if (( do_build )); then
+  targets=(allma_invoke_bench)
+  uses_host && targets+=(allma)
   cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release > "$logs/cmake.log"
-  ninja -C "$build" -j2 -l 3 allma allma_invoke_bench > "$logs/ninja.log" ||
+  ninja -C "$build" -j2 -l 3 "${targets[@]}" > "$logs/ninja.log" ||
     { tail -30 "$logs/ninja.log"; exit 1; }
 fi
-"$here/setup-peer.sh"
+has_part node && "$here/setup-peer.sh"
 allma="$build/src/cli/allma"
 mkdir -p "$build/invoke/sleep1"
 cc -O2 -Wall -Wextra -o "$build/invoke/sleep1/bootstrap" "$here/sleep_bootstrap.c"
+cc -O2 -Wall -Wextra -o "$build/invoke/sleep_server" "$here/sleep_server.c"
 functions="$build/invoke/functions.json"
 cat > "$functions" <<EOF
 {"functions": [
@@ -135,7 +150,7 @@ cat > "$functions" <<EOF
 EOF
 bench="$build/bench/allma_invoke_bench"
 : > "$results"
-machine="$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version)"
+machine="$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), open files $(ulimit -n)"
 echo "run.sh: $(date -u +%FT%TZ), $machine, commit $(git -C "$repo" rev-parse --short HEAD)"
 
 # Warms up at concurrency $2 against endpoint $1 (unmeasured), then measures, labelled $3.
@@ -154,51 +169,66 @@ measure() {
   echo "  $line"
 }
 
+if uses_host; then
+  start_group allma-serve "$allma" lambda serve --functions "$functions" --port 0 \
+    --quiet-functions
+  ours_pid=$started_pid
+  ours_url="$(wait_for_line "$logs/allma-serve.log" '^http://' 30)"
+  echo "ours: $ours_url (pid $ours_pid)"
+fi
+
 # 1. Node handler: ours, then the peer in each mode.
-start_group allma-serve "$allma" lambda serve --functions "$functions" --port 0 \
-  --quiet-functions
-ours_pid=$started_pid
-ours_url="$(wait_for_line "$logs/allma-serve.log" '^http://' 30)"
-echo "ours: $ours_url (pid $ours_pid)"
-for c in $concurrency; do
-  warm_and_measure "$ours_url" "$c" ours
-done
-
-sls="$here/peer/node_modules/serverless/bin/serverless.js"
-for mode in $peer_modes; do
-  extra=()
-  [[ "$mode" == inprocess ]] && extra=(--useInProcess)
-  start_group "peer-$mode" env SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off \
-    bash -c 'cd "$1" && shift && exec node "$@"' _ "$here/peer" "$sls" offline start \
-    --lambdaPort 3902 --httpPort 3900 --websocketPort 3901 "${extra[@]}"
-  peer_pid=$started_pid
-  wait_for_line "$logs/peer-$mode.log" 'listening on http://127.0.0.1:3902' 180 > /dev/null
-  echo "peer ($mode): http://127.0.0.1:3902 (pid $peer_pid)"
+if has_part node; then
   for c in $concurrency; do
-    warm_and_measure http://127.0.0.1:3902 "$c" "peer-$mode"
+    warm_and_measure "$ours_url" "$c" ours
   done
-  stop_group "$peer_pid"; forget_group "$peer_pid"
-done
+  sls="$here/peer/node_modules/serverless/bin/serverless.js"
+  for mode in $peer_modes; do
+    extra=()
+    [[ "$mode" == inprocess ]] && extra=(--useInProcess)
+    start_group "peer-$mode" env SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off \
+      bash -c 'cd "$1" && shift && exec node "$@"' _ "$here/peer" "$sls" offline start \
+      --lambdaPort 3902 --httpPort 3900 --websocketPort 3901 "${extra[@]}"
+    peer_pid=$started_pid
+    wait_for_line "$logs/peer-$mode.log" 'listening on http://127.0.0.1:3902' 180 > /dev/null
+    echo "peer ($mode): http://127.0.0.1:3902 (pid $peer_pid)"
+    for c in $concurrency; do
+      warm_and_measure http://127.0.0.1:3902 "$c" "peer-$mode"
+    done
+    stop_group "$peer_pid"; forget_group "$peer_pid"
+  done
+fi
 
-# 2. The client alone: $burst calls at once to the asyncio server.
-start_group sleep-server python3 "$here/sleep_server.py" --sleep 1
-sleep_pid=$started_pid
-sleep_url="$(wait_for_line "$logs/sleep-server.log" '^http://' 30)"
-measure "client burst=$burst" --endpoint="$sleep_url" --function=sleep1 --burst="$burst" \
-  --timeout-ms=60000
-stop_group "$sleep_pid"; forget_group "$sleep_pid"
-grep -h 'sleep_server:' "$logs/sleep-server.log" | sed 's/^/  /' || true
+# 2. The client alone: N calls at once to sleep_server, a fresh server for each N.
+if has_part client; then
+  for n in $bursts; do
+    start_group "sleep-server-$n" "$build/invoke/sleep_server" --sleep=1
+    sleep_pid=$started_pid
+    sleep_url="$(wait_for_line "$logs/sleep-server-$n.log" '^http://' 30)"
+    measure "client burst=$n" --endpoint="$sleep_url" --function=sleep1 --burst="$n" \
+      --timeout-ms=60000
+    stop_group "$sleep_pid"; forget_group "$sleep_pid"
+    report="$(grep -h 'sleep_server:' "$logs/sleep-server-$n.log" || true)"
+    echo "  $report"
+    python3 -c 'import json, sys; print(json.dumps(dict(label=sys.argv[1], server=sys.argv[2])))' \
+      "server after client burst=$n" "$report" >> "$results"
+  done
+fi
 
-# 3. Our host, sleep1 (one invocation per process at a time), warm bursts.
-for n in $host_bursts; do
-  measure "host cold burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
-    --timeout-ms=120000
-  measure "host warm burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
-    --timeout-ms=120000
-  read -r host_hwm procs_rss procs < <(rss_of_tree "$ours_pid")
-  echo "{\"label\":\"host memory after burst=$n\",\"host_vmhwm_kib\":$host_hwm,\"function_rss_kib\":$procs_rss,\"processes\":$procs}" |
-    tee -a "$results" | sed 's/^/  /'
-done
-stop_group "$ours_pid"; forget_group "$ours_pid"
+# 3. Our host, sleep1 (one invocation per process at a time), cold then warm bursts.
+if has_part host; then
+  for n in $host_bursts; do
+    measure "host cold burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+      --timeout-ms=120000
+    measure "host warm burst=$n" --endpoint="$ours_url" --function=sleep1 --burst="$n" \
+      --timeout-ms=120000
+    read -r host_hwm procs_rss procs < <(rss_of_tree "$ours_pid")
+    echo "{\"label\":\"host memory after burst=$n\",\"host_vmhwm_kib\":$host_hwm,\"function_rss_kib\":$procs_rss,\"processes\":$procs}" |
+      tee -a "$results" | sed 's/^/  /'
+  done
+fi
+if uses_host; then
+  stop_group "$ours_pid"; forget_group "$ours_pid"
+fi
 
 python3 "$here/report.py" "$results"
