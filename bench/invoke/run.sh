@@ -14,9 +14,11 @@
 # Usage: bench/invoke/run.sh [--seconds=T] [--warmup=S] [--concurrency="1 16 64"]
 #          [--bursts="1000 3000 10000"] [--host-bursts="100 1000"]
 #          [--peer-modes="workers inprocess"] [--parts="node client host"]
-#          [--build-dir=build/invbench] [--no-build]
+#          [--build-dir=build/invbench] [--baseline=PATH] [--no-build]
 # --parts picks which of 1 (node), 2 (client) and 3 (host) run; "client" alone needs neither
-# the peer nor Node. --burst=N is --bursts=N.
+# the peer nor Node. --burst=N is --bursts=N. --baseline=PATH also runs each client burst with
+# another build of allma_invoke_bench (an older client, say), labelled "baseline", right after
+# ours, against a server of its own.
 # Each concurrency level gets an unmeasured warm-up run of --warmup seconds (default 8: enough
 # for our host to start its 64 Node processes and for the peer to start its worker threads),
 # then 2 s more warm-up inside the measured run, then --seconds (default 10) measured.
@@ -35,6 +37,7 @@ concurrency="1 16 64"
 bursts="1000 3000 10000"
 host_bursts="100 1000"
 parts="node client host"
+baseline=""
 peer_modes="workers inprocess"
 do_build=1
 for arg in "$@"; do
@@ -44,6 +47,7 @@ for arg in "$@"; do
     --concurrency=*) concurrency="${arg#*=}" ;;
     --burst=*|--bursts=*) bursts="${arg#*=}" ;;
     --parts=*) parts="${arg#*=}" ;;
+    --baseline=*) baseline="$(realpath "${arg#*=}")" ;;
     --build-dir=*) build="$(realpath -m "${arg#*=}")" ;;
     --host-bursts=*) host_bursts="${arg#*=}" ;;
     --peer-modes=*) peer_modes="${arg#*=}" ;;
@@ -199,19 +203,29 @@ if has_part node; then
   done
 fi
 
-# 2. The client alone: N calls at once to sleep_server, a fresh server for each N.
+# 2. The client alone: N calls at once to sleep_server, a fresh server for each run.
+# Runs load generator $2 for a burst of $3, labelled "$1 burst=$3".
+client_burst() {
+  local log="sleep-server-$1-$3"
+  start_group "$log" "$build/invoke/sleep_server" --sleep=1
+  local pid=$started_pid
+  local url
+  url="$(wait_for_line "$logs/$log.log" '^http://' 30)"
+  bench="$2" measure "$1 burst=$3" --endpoint="$url" --function=sleep1 --burst="$3" \
+    --timeout-ms=60000
+  stop_group "$pid"; forget_group "$pid"
+  local report
+  report="$(grep -h 'sleep_server:' "$logs/$log.log" || true)"
+  echo "  $report"
+  python3 -c 'import json, sys; print(json.dumps(dict(label=sys.argv[1], server=sys.argv[2])))' \
+    "server after $1 burst=$3" "$report" >> "$results"
+}
 if has_part client; then
   for n in $bursts; do
-    start_group "sleep-server-$n" "$build/invoke/sleep_server" --sleep=1
-    sleep_pid=$started_pid
-    sleep_url="$(wait_for_line "$logs/sleep-server-$n.log" '^http://' 30)"
-    measure "client burst=$n" --endpoint="$sleep_url" --function=sleep1 --burst="$n" \
-      --timeout-ms=60000
-    stop_group "$sleep_pid"; forget_group "$sleep_pid"
-    report="$(grep -h 'sleep_server:' "$logs/sleep-server-$n.log" || true)"
-    echo "  $report"
-    python3 -c 'import json, sys; print(json.dumps(dict(label=sys.argv[1], server=sys.argv[2])))' \
-      "server after client burst=$n" "$report" >> "$results"
+    client_burst client "$bench" "$n"
+    if [[ -n "$baseline" ]]; then
+      client_burst baseline "$baseline" "$n"
+    fi
   done
 fi
 
