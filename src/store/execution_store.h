@@ -127,6 +127,19 @@ class ExecutionStore {
   // Marks a RUNNING execution CANCELLED. kFailedPrecondition unless RUNNING.
   virtual Status cancel_execution(const std::string& execution_id, TimePoint at) = 0;
 
+  // Group commit. Between begin_group() and end_group(), the writes the calling thread makes
+  // are not committed one by one but all together by end_group(), so one commit (and, with
+  // durability, one fsync) serves many writes. Inside a group each write still either happens
+  // whole or not at all, and reads see the group's own writes. A write that fails inside a
+  // group leaves the group's other writes in place, unless the failure undid the whole group
+  // (a full disk can): then the group's later writes fail too and end_group() reports it.
+  // end_group() returns OK once every write of the group is durable; on an error none of them
+  // is. Other threads' calls wait while a group is open. Nothing is durable, and nothing must
+  // act on a write of the group as durable (send a request, answer a caller), before end_group()
+  // returned OK. A store without groups commits each write at once (the defaults).
+  virtual Status begin_group() { return ok_status(); }
+  virtual Status end_group() { return ok_status(); }
+
   virtual Result<ExecutionStatus> execution_status(const std::string& execution_id) = 0;
   virtual Result<ExecutionHistory> load_execution(const std::string& execution_id) = 0;
   virtual Result<std::vector<std::string>> running_executions() = 0;

@@ -1,11 +1,13 @@
 #include "store/sqlite_execution_store.h"
 
 #include <pwd.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "base/log.h"
 #include "store/sqlite_schema.h"
@@ -190,9 +192,84 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
 
 SqliteExecutionStore::SqliteExecutionStore(std::string path, std::unique_ptr<SQLite::Database> db,
                                            OpenOptions options)
-    : path_(std::move(path)), options_(options), db_(std::move(db)) {}
+    : path_(std::move(path)),
+      options_(options),
+      db_(std::move(db)),
+      group_(std::make_unique<sqlite::WriteGroup>()) {}
 
-SqliteExecutionStore::~SqliteExecutionStore() = default;
+// A group still open here is rolled back when the connection closes: none of it was promised.
+SqliteExecutionStore::~SqliteExecutionStore() {
+  statements_.clear();  // before the connection they belong to
+}
+
+SQLite::Statement& SqliteExecutionStore::statement(const char* sql) {
+  std::unique_ptr<SQLite::Statement>& slot = statements_[sql];
+  if (slot == nullptr) {
+    slot = std::make_unique<SQLite::Statement>(*db_, sql);
+  } else {
+    slot->tryReset();
+    slot->clearBindings();
+  }
+  return *slot;
+}
+
+std::unique_lock<std::mutex> SqliteExecutionStore::acquire() {
+  std::unique_lock lock(mu_);
+  group_closed_.wait(
+      lock, [this] { return !group_->open || group_->owner == std::this_thread::get_id(); });
+  return lock;
+}
+
+Status SqliteExecutionStore::begin_group() {
+  std::unique_lock lock = acquire();
+  std::string what = context("begin a write group");
+  if (group_->open) {
+    return make_error(ErrorCode::kFailedPrecondition, what + ": this thread has one open");
+  }
+  Status begun = guarded(what, options_.busy_timeout, [&]() -> Status {
+    db_->exec("BEGIN IMMEDIATE");
+    return ok_status();
+  });
+  if (begun.ok()) {
+    group_->open = true;
+    group_->owner = std::this_thread::get_id();
+    group_->broken.reset();
+  }
+  return begun;
+}
+
+Status SqliteExecutionStore::end_group() {
+  std::unique_lock lock = acquire();
+  std::string what = context("commit a write group");
+  if (!group_->open) {
+    return make_error(ErrorCode::kFailedPrecondition, what + ": no group is open");
+  }
+  Status committed = ok_status();
+  if (group_->broken) {
+    committed = group_->broken->in(what + ": the group was undone by an earlier failure");
+  } else {
+    committed = guarded(what, options_.busy_timeout, [&]() -> Status {
+      db_->exec("COMMIT");
+      return ok_status();
+    });
+  }
+  if (!committed.ok() && sqlite3_get_autocommit(db_->getHandle()) == 0) {
+    // The commit failed: undo what is left. Should even that fail, closing the connection
+    // would; the caller has the commit's error either way.
+    Status rolled_back = guarded(what, options_.busy_timeout, [&]() -> Status {
+      db_->exec("ROLLBACK");
+      return ok_status();
+    });
+    if (!rolled_back.ok()) {
+      log::error("store", "group_rollback_failed", {{"error", rolled_back.error().message}});
+    }
+  }
+  group_->open = false;
+  group_->broken.reset();
+  lock.unlock();
+  group_closed_.notify_all();
+  return committed;
+}
 
 std::string SqliteExecutionStore::context(std::string_view what) const {
   return "store \"" + path_ + "\": " + std::string(what);
@@ -203,35 +280,36 @@ Status SqliteExecutionStore::put_flow(const FlowRecord& flow) {
     return make_error(ErrorCode::kInvalidArgument,
                       context("put_flow") + ": a flow needs a non-empty id and a version >= 1");
   }
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, context("put_flow"), options_.busy_timeout, true, [&]() -> Status {
-    if (flow.published) {
-      SQLite::Statement unpublish(
-          *db_, "UPDATE flows SET published = 0 WHERE flow_id = ? AND version <> ?");
-      unpublish.bind(1, flow.id);
-      unpublish.bind(2, flow.version);
-      unpublish.exec();
-    }
-    SQLite::Statement insert(
-        *db_,
-        "INSERT INTO flows (flow_id, version, published, created_at, definition) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow_id, version) DO UPDATE SET "
-        "published = excluded.published, created_at = excluded.created_at, "
-        "definition = excluded.definition");
-    insert.bind(1, flow.id);
-    insert.bind(2, flow.version);
-    insert.bind(3, flow.published ? 1 : 0);
-    insert.bind(4, static_cast<std::int64_t>(to_millis(flow.created_at)));
-    insert.bind(5, to_text(flow.definition));
-    insert.exec();
-    return ok_status();
-  });
+  std::unique_lock lock = acquire();
+  return in_transaction(
+      *db_, *group_, context("put_flow"), options_.busy_timeout, true, [&]() -> Status {
+        if (flow.published) {
+          SQLite::Statement unpublish(
+              *db_, "UPDATE flows SET published = 0 WHERE flow_id = ? AND version <> ?");
+          unpublish.bind(1, flow.id);
+          unpublish.bind(2, flow.version);
+          unpublish.exec();
+        }
+        SQLite::Statement insert(
+            *db_,
+            "INSERT INTO flows (flow_id, version, published, created_at, definition) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow_id, version) DO UPDATE SET "
+            "published = excluded.published, created_at = excluded.created_at, "
+            "definition = excluded.definition");
+        insert.bind(1, flow.id);
+        insert.bind(2, flow.version);
+        insert.bind(3, flow.published ? 1 : 0);
+        insert.bind(4, static_cast<std::int64_t>(to_millis(flow.created_at)));
+        insert.bind(5, to_text(flow.definition));
+        insert.exec();
+        return ok_status();
+      });
 }
 
 Status SqliteExecutionStore::publish_flow(const std::string& flow_id, int version) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   std::string what = context("publish flow \"" + flow_id + "\" version " + std::to_string(version));
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
     SQLite::Statement exists(*db_, "SELECT 1 FROM flows WHERE flow_id = ? AND version = ?");
     exists.bind(1, flow_id);
     exists.bind(2, version);
@@ -248,21 +326,22 @@ Status SqliteExecutionStore::publish_flow(const std::string& flow_id, int versio
 
 Result<std::vector<FlowRecord>> SqliteExecutionStore::list_flows() {
   using Flows = Result<std::vector<FlowRecord>>;
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, context("list_flows"), options_.busy_timeout, false, [&]() -> Flows {
-    SQLite::Statement query(*db_,
-                            "SELECT flow_id, version, published, created_at FROM flows "
-                            "ORDER BY flow_id, version");
-    std::vector<FlowRecord> flows;
-    while (query.executeStep()) {
-      Result<FlowRecord> flow = read_flow(query, false);
-      if (!flow.ok()) {
-        return std::move(flow).error();
-      }
-      flows.push_back(std::move(*flow));
-    }
-    return flows;
-  });
+  std::unique_lock lock = acquire();
+  return in_transaction(
+      *db_, *group_, context("list_flows"), options_.busy_timeout, false, [&]() -> Flows {
+        SQLite::Statement query(*db_,
+                                "SELECT flow_id, version, published, created_at FROM flows "
+                                "ORDER BY flow_id, version");
+        std::vector<FlowRecord> flows;
+        while (query.executeStep()) {
+          Result<FlowRecord> flow = read_flow(query, false);
+          if (!flow.ok()) {
+            return std::move(flow).error();
+          }
+          flows.push_back(std::move(*flow));
+        }
+        return flows;
+      });
 }
 
 Result<FlowRecord> SqliteExecutionStore::get_flow(const std::string& flow_id, int version) {
@@ -271,7 +350,7 @@ Result<FlowRecord> SqliteExecutionStore::get_flow(const std::string& flow_id, in
   if (version < 0) {
     return make_error(ErrorCode::kInvalidArgument, context(what) + ": version must be >= 0");
   }
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   auto body = [&]() -> Result<FlowRecord> {
     SQLite::Statement query(
         *db_, version == 0 ? "SELECT flow_id, version, published, created_at, definition "
@@ -288,7 +367,7 @@ Result<FlowRecord> SqliteExecutionStore::get_flow(const std::string& flow_id, in
     }
     return read_flow(query, true);
   };
-  return in_transaction(*db_, context(what), options_.busy_timeout, false, body);
+  return in_transaction(*db_, *group_, context(what), options_.busy_timeout, false, body);
 }
 
 Status SqliteExecutionStore::create_execution(const ExecutionRecord& execution) {
@@ -296,8 +375,8 @@ Status SqliteExecutionStore::create_execution(const ExecutionRecord& execution) 
   if (execution.id.empty()) {
     return make_error(ErrorCode::kInvalidArgument, what + ": the execution id is empty");
   }
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
     SQLite::Statement exists(*db_, "SELECT 1 FROM executions WHERE id = ?");
     exists.bind(1, execution.id);
     if (exists.executeStep()) {
@@ -332,8 +411,8 @@ Status SqliteExecutionStore::finish_execution(const std::string& execution_id,
   if (status == ExecutionStatus::kRunning) {
     return make_error(ErrorCode::kInvalidArgument, what + ": RUNNING is not a final status");
   }
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
     Status running = require_status(*db_, execution_id, ExecutionStatus::kRunning);
     if (!running.ok()) {
       return running.error().in(what);
@@ -346,8 +425,8 @@ Status SqliteExecutionStore::finish_execution(const std::string& execution_id,
 
 Status SqliteExecutionStore::reopen_execution(const std::string& execution_id) {
   std::string what = context("reopen execution \"" + execution_id + "\"");
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
     Status failed = require_status(*db_, execution_id, ExecutionStatus::kFailed);
     if (!failed.ok()) {
       return failed.error().in(what);
@@ -364,8 +443,8 @@ Status SqliteExecutionStore::reopen_execution(const std::string& execution_id) {
 
 Status SqliteExecutionStore::cancel_execution(const std::string& execution_id, TimePoint at) {
   std::string what = context("cancel execution \"" + execution_id + "\"");
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
     Status running = require_status(*db_, execution_id, ExecutionStatus::kRunning);
     if (!running.ok()) {
       return running.error().in(what);
@@ -382,7 +461,7 @@ Status SqliteExecutionStore::cancel_execution(const std::string& execution_id, T
 
 Result<ExecutionStatus> SqliteExecutionStore::execution_status(const std::string& execution_id) {
   std::string what = context("execution status");
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   auto body = [&]() -> Result<ExecutionStatus> {
     Result<ExecutionStatus> status = read_status(*db_, execution_id);
     if (!status.ok()) {
@@ -390,7 +469,7 @@ Result<ExecutionStatus> SqliteExecutionStore::execution_status(const std::string
     }
     return status;
   };
-  return in_transaction(*db_, what, options_.busy_timeout, false, body);
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, false, body);
 }
 
 }  // namespace allma::store

@@ -1,16 +1,23 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "store/execution_store.h"
 
 namespace SQLite {
 class Database;
+class Statement;
 }  // namespace SQLite
+
+namespace allma::store::sqlite {
+struct WriteGroup;
+}  // namespace allma::store::sqlite
 
 namespace allma::store {
 
@@ -49,7 +56,9 @@ std::string default_store_path();
 // The execution store in one SQLite file (DESIGN.md §6), in WAL mode with foreign keys on.
 //
 // Each method is one transaction (writes take the write lock at BEGIN IMMEDIATE, so they wait
-// for other writers up to the busy timeout and never deadlock on a lock upgrade). Writes per step
+// for other writers up to the busy timeout and never deadlock on a lock upgrade), or, inside a
+// write group, one savepoint of the group's transaction. The per-step statements are prepared
+// once per connection. Writes per step
 // (put_attempt, put_outcome) touch only their own row and its indexes: their cost does not grow
 // with the number of steps recorded or with the size of the execution's context, which lives in
 // separate rows written only by create_execution and finish_execution.
@@ -110,6 +119,12 @@ class SqliteExecutionStore final : public ExecutionStore {
   Status reopen_execution(const std::string& execution_id) override;
   Status cancel_execution(const std::string& execution_id, TimePoint at) override;
 
+  // One transaction for the whole group, BEGIN IMMEDIATE at begin_group() (so it waits for
+  // other connections' writers like any write) and COMMIT at end_group(). kFailedPrecondition
+  // when this thread already has a group open, or for end_group() without one.
+  Status begin_group() override;
+  Status end_group() override;
+
   Result<ExecutionStatus> execution_status(const std::string& execution_id) override;
   Result<ExecutionHistory> load_execution(const std::string& execution_id) override;
   Result<std::vector<std::string>> running_executions() override;
@@ -121,10 +136,20 @@ class SqliteExecutionStore final : public ExecutionStore {
   // "store <path>: <what>", the prefix of every error message.
   std::string context(std::string_view what) const;
 
+  // Locks mu_, first waiting while another thread has a group open.
+  std::unique_lock<std::mutex> acquire();
+  // The prepared statement for `sql` (a string literal: cached by its address), reset with its
+  // bindings cleared; prepared on first use. Needs mu_. For the per-step writes, whose
+  // preparation would otherwise cost about as much as running them.
+  SQLite::Statement& statement(const char* sql);
+
   std::string path_;
   OpenOptions options_;
   std::mutex mu_;
-  std::unique_ptr<SQLite::Database> db_;  // guarded by mu_
+  std::condition_variable group_closed_;
+  std::unique_ptr<SQLite::Database> db_;       // guarded by mu_
+  std::unique_ptr<sqlite::WriteGroup> group_;  // guarded by mu_
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;  // by mu_
 };
 
 }  // namespace allma::store

@@ -25,10 +25,14 @@ std::optional<AttemptStatus> parse_attempt_status(std::string_view text) {
   return std::nullopt;
 }
 
-Status require_execution(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement exists(db, "SELECT 1 FROM executions WHERE id = ?");
+constexpr const char* kExecutionExists = "SELECT 1 FROM executions WHERE id = ?";
+
+// kNotFound unless `exists` (kExecutionExists, prepared) finds execution `id`.
+Status require_execution(SQLite::Statement& exists, const std::string& id) {
   exists.bind(1, id);
-  if (!exists.executeStep()) {
+  bool found = exists.executeStep();
+  exists.reset();
+  if (!found) {
     return make_error(ErrorCode::kNotFound, "execution \"" + id + "\" not found");
   }
   return ok_status();
@@ -207,14 +211,13 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
   std::string what =
       context("put attempt " + std::to_string(a.attempt) + " of step " +
               std::to_string(a.step_seq) + " of execution \"" + a.execution_id + "\"");
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
-    Status exists = require_execution(*db_, a.execution_id);
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
+    Status exists = require_execution(statement(kExecutionExists), a.execution_id);
     if (!exists.ok()) {
       return exists.error().in(what);
     }
-    SQLite::Statement upsert(
-        *db_,
+    SQLite::Statement& upsert = statement(
         "INSERT INTO attempts (execution_id, step_seq, series, attempt, step_id, attempt_id, "
         "status, function_arn, request_id, started_at, ended_at, retry_at, input, output, "
         "error, log_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -248,14 +251,13 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
 Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
   std::string what = context("put outcome of step " + std::to_string(o.step_seq) +
                              " of execution \"" + o.execution_id + "\"");
-  std::lock_guard lock(mu_);
-  return in_transaction(*db_, what, options_.busy_timeout, true, [&]() -> Status {
-    Status exists = require_execution(*db_, o.execution_id);
+  std::unique_lock lock = acquire();
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
+    Status exists = require_execution(statement(kExecutionExists), o.execution_id);
     if (!exists.ok()) {
       return exists.error().in(what);
     }
-    SQLite::Statement upsert(
-        *db_,
+    SQLite::Statement& upsert = statement(
         "INSERT INTO outcomes (execution_id, step_seq, step_id, next_step_id, transition_key, "
         "recorded_at, writes) VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (execution_id, step_seq) DO UPDATE SET step_id = excluded.step_id, "
@@ -275,7 +277,7 @@ Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
 
 Result<ExecutionHistory> SqliteExecutionStore::load_execution(const std::string& execution_id) {
   std::string what = context("load execution \"" + execution_id + "\"");
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   auto body = [&]() -> Result<ExecutionHistory> {
     SQLite::Statement query(
         *db_, std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE id = ?");
@@ -304,12 +306,12 @@ Result<ExecutionHistory> SqliteExecutionStore::load_execution(const std::string&
     }
     return history;
   };
-  return in_transaction(*db_, what, options_.busy_timeout, false, body);
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, false, body);
 }
 
 Result<std::vector<std::string>> SqliteExecutionStore::running_executions() {
   using Ids = Result<std::vector<std::string>>;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   auto body = [&]() -> Ids {
     SQLite::Statement query(*db_,
                             "SELECT id FROM executions WHERE status = 'RUNNING' "
@@ -320,7 +322,8 @@ Result<std::vector<std::string>> SqliteExecutionStore::running_executions() {
     }
     return ids;
   };
-  return in_transaction(*db_, context("running executions"), options_.busy_timeout, false, body);
+  return in_transaction(*db_, *group_, context("running executions"), options_.busy_timeout, false,
+                        body);
 }
 
 Result<ExecutionPage> SqliteExecutionStore::list_executions(const ExecutionFilter& filter) {
@@ -339,7 +342,7 @@ Result<ExecutionPage> SqliteExecutionStore::list_executions(const ExecutionFilte
     key = std::move(*decoded);
   }
 
-  std::lock_guard lock(mu_);
+  std::unique_lock lock = acquire();
   auto body = [&]() -> Result<ExecutionPage> {
     SQLite::Statement query(*db_, page_sql(filter));
     bind_page(query, filter, key);
@@ -358,7 +361,7 @@ Result<ExecutionPage> SqliteExecutionStore::list_executions(const ExecutionFilte
     }
     return page;
   };
-  return in_transaction(*db_, what, options_.busy_timeout, false, body);
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, false, body);
 }
 
 }  // namespace allma::store

@@ -1,13 +1,13 @@
 #include "store/sqlite_support.h"
 
+#include <sqlite3.h>
+
 #include <array>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
 #include <vector>
-
-#include <sqlite3.h>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "json/stringify.h"
 
@@ -196,6 +196,19 @@ Result<std::pair<std::int64_t, std::string>> decode_page_token(std::string_view 
     return bad;
   }
   return std::make_pair(ms, std::string(rest.substr(colon + 1)));
+}
+
+void undo_group_write(SQLite::Database& db, WriteGroup& group, const Error& error) {
+  if (sqlite3_get_autocommit(db.getHandle()) != 0) {
+    group.broken = error;  // the whole transaction is gone: nothing of the group is stored
+    return;
+  }
+  try {
+    db.exec("ROLLBACK TO allma_write");
+    db.exec("RELEASE allma_write");
+  } catch (const SQLite::Exception&) {
+    group.broken = error;
+  }
 }
 
 }  // namespace allma::store::sqlite

@@ -2,15 +2,16 @@
 
 // Internal to src/store/: the SQLiteCpp adapter (STYLE.md 2.6). Include only from store .cc files.
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <boost/json/value.hpp>
+#include <thread>
 
 #include "base/result.h"
 #include "store/execution_store.h"
@@ -37,12 +38,47 @@ auto guarded(std::string_view context, std::chrono::milliseconds busy_timeout, F
   }
 }
 
+// A group of writes committed together (ExecutionStore::begin_group). Owned by the store and
+// guarded by its mutex; while `open`, only `owner` may use the connection.
+struct WriteGroup {
+  bool open = false;
+  std::thread::id owner;
+  std::optional<Error> broken;  // set when a failure undid the group's whole transaction
+};
+
+// Undoes a failed write of an open group: back to the savepoint when the group's transaction
+// is still there, else (SQLite rolled the whole transaction back, as on a full disk) marks the
+// group broken with `error`.
+void undo_group_write(SQLite::Database& db, WriteGroup& group, const Error& error);
+
 // Runs `body` inside one transaction on `db` (BEGIN IMMEDIATE when `write`, else DEFERRED),
-// committing when it returns OK and rolling back when it fails or throws.
+// committing when it returns OK and rolling back when it fails or throws. Inside an open
+// `group` a write runs in a savepoint of the group's transaction instead and is committed with
+// the group; a read runs in the group's transaction.
 template <typename F>
-auto in_transaction(SQLite::Database& db, std::string_view context,
+auto in_transaction(SQLite::Database& db, WriteGroup& group, std::string_view context,
                     std::chrono::milliseconds busy_timeout, bool write, F&& body)
     -> decltype(body()) {
+  if (group.open) {
+    if (group.broken) {
+      return group.broken->in(context);
+    }
+    if (!write) {
+      return guarded(context, busy_timeout, body);
+    }
+    auto result = guarded(context, busy_timeout, [&]() -> decltype(body()) {
+      db.exec("SAVEPOINT allma_write");
+      auto r = body();
+      if (r.ok()) {
+        db.exec("RELEASE allma_write");
+      }
+      return r;
+    });
+    if (!result.ok()) {
+      undo_group_write(db, group, result.error());
+    }
+    return result;
+  }
   return guarded(context, busy_timeout, [&]() -> decltype(body()) {
     SQLite::Transaction transaction(
         db, write ? SQLite::TransactionBehavior::IMMEDIATE : SQLite::TransactionBehavior::DEFERRED);
