@@ -4,7 +4,8 @@
 
 namespace allma::engine {
 
-EventLoop::EventLoop() : thread_([this] { run(); }) {}
+EventLoop::EventLoop(Task after_batch)
+    : after_batch_(std::move(after_batch)), thread_([this] { run(); }) {}
 
 EventLoop::~EventLoop() {
   {
@@ -55,6 +56,9 @@ void EventLoop::run() {
       task();
     }
     batch.clear();
+    if (after_batch_) {
+      after_batch_();
+    }
     lock.lock();
   }
 }

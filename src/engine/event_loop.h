@@ -15,13 +15,16 @@ namespace allma::engine {
 // all advance on it, so their state needs no locks.
 //
 // post() and post_at() may be called from any thread; tasks run on the loop thread only.
+// Tasks run in batches: everything ready when the loop wakes, in order; a task posted by a task
+// of the batch runs in a later batch. `after_batch`, when given, runs on the loop thread after
+// every batch (the executor commits the batch's store writes there).
 // The destructor stops the thread; tasks still queued then are dropped.
 class EventLoop {
  public:
   using Task = std::function<void()>;
   using SteadyTime = std::chrono::steady_clock::time_point;
 
-  EventLoop();
+  explicit EventLoop(Task after_batch = {});
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -33,6 +36,7 @@ class EventLoop {
  private:
   void run();
 
+  Task after_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> ready_;

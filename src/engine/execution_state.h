@@ -1,15 +1,15 @@
 #pragma once
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <mutex>
-#include <random>
 
 #include "base/log.h"
 #include "engine/event_loop.h"
@@ -38,10 +38,10 @@ struct Execution {
   int attempt = 0;
   int transient_failures = 0;
   int content_failures = 0;
-  std::string attempt_id;           // of the attempt in flight
-  std::string resend_attempt_id;    // on resume: the attempt to re-send with the same key
+  std::string attempt_id;         // of the attempt in flight
+  std::string resend_attempt_id;  // on resume: the attempt to re-send with the same key
   std::chrono::system_clock::time_point attempt_started;
-  boost::json::array writes;        // context writes of the current step, for its outcome
+  boost::json::array writes;  // context writes of the current step, for its outcome
 };
 
 // The runtime fields mappings and conditions can address (reference §4: $.flowExecutionId, ...).
@@ -85,6 +85,18 @@ struct Executor::State {
 
   // Store access: a failed write stops the execution (it cannot be kept durable).
   bool stored(Execution& e, Status status);
+  // Group commit: the store writes of one batch of the loop go into one store group
+  // (ExecutionStore::begin_group), committed by commit_group() after the batch. write() runs
+  // `put` inside the batch's group, opening it first; false (the execution stopped, as with
+  // stored()) when the store refuses. after_commit() holds what acts on the batch's writes as
+  // durable (sending a request, a crash point, answering the caller) until the group is
+  // committed, or runs it at once when no group is open; when the commit fails, `on_failure`
+  // runs instead and every execution that wrote in the group stops as after a refused write.
+  bool write(Execution& e, const std::function<Status(store::ExecutionStore&)>& put);
+  Status group_put(const std::string& id, const std::function<Status(store::ExecutionStore&)>& put);
+  void after_commit(std::function<void()> effect,
+                    std::function<void(const Error&)> on_failure = {});
+  void commit_group();
   store::AttemptRecord attempt_record(const Execution& e, store::AttemptStatus status) const;
   void report(const Execution& e, const std::vector<mapping::MappingEvent>& events);
   void emit(const Execution& e, std::string status, const Error* error,
@@ -100,8 +112,17 @@ struct Executor::State {
   SystemClock system_clock;
   std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>();
   std::unordered_map<std::string, std::shared_ptr<Execution>> executions;
-  EventLoop loop;  // last: its thread stops before the members above go away
-};
 
+  // The open store group of the current batch (see write()).
+  struct Effect {
+    std::function<void()> run;
+    std::function<void(const Error&)> on_failure;
+  };
+  bool group_open = false;
+  std::vector<std::string> group_writers;  // ids of the executions that wrote in the group
+  std::vector<Effect> group_effects;
+
+  EventLoop loop{[this] { commit_group(); }};  // last: its thread stops before the members above
+};
 
 }  // namespace allma::engine

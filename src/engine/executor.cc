@@ -20,6 +20,22 @@ namespace {
 
 constexpr std::string_view kComponent = "engine";
 
+// What the caller hears when the store refused a write: the store still says RUNNING, which is
+// the truth (nothing after the refused write happened), and `allma resume` continues from there
+// once the store accepts writes again.
+ExecutionResult store_refused(const std::string& id, boost::json::object context,
+                              const Error& refused) {
+  ExecutionResult result;
+  result.execution_id = id;
+  result.status = store::ExecutionStatus::kRunning;
+  result.context = std::move(context);
+  result.error = boost::json::object{
+      {"errorName", "StoreError"},
+      {"errorMessage", "execution stopped: the store refused a write: " + refused.message},
+      {"isRetryable", true}};
+  return result;
+}
+
 }  // namespace
 
 using store::AttemptStatus;
@@ -210,11 +226,8 @@ void Executor::State::send_attempt(Execution& e) {
   e.attempt_id = e.resend_attempt_id.empty() ? generate_uuid_v4() : e.resend_attempt_id;
   e.resend_attempt_id.clear();
   e.attempt_started = options.clock->now();
-  if (!stored(e, options.store ? options.store->put_attempt(attempt_record(e, AttemptStatus::kSent))
-                               : ok_status())) {
-    return;
-  }
-  crash_point("attempt_recorded", e.step->id);
+  store::AttemptRecord sent = attempt_record(e, AttemptStatus::kSent);
+  if (!write(e, [&](store::ExecutionStore& s) { return s.put_attempt(sent); })) return;
 
   InvokeRequest request = e.invoke.request;
   request.client_context = json::stringify(
@@ -222,18 +235,22 @@ void Executor::State::send_attempt(Execution& e) {
                                                          {"flowExecutionId", e.id},
                                                          {"stepInstanceId", e.step->id},
                                                          {"attempt", e.attempt}}}});
-  log::debug(kComponent, "attempt_sent",
-             {{"execution_id", e.id}, {"step", e.step->id}, {"attempt", e.attempt}});
-  // The invoker may answer after the executor is gone (it completes pending calls when it
-  // stops): answers go through the mailbox, which the executor closes first.
-  std::shared_ptr<Mailbox> box = mailbox;
-  std::string id = e.id;
-  options.invoker->invoke(std::move(request), [box, id](Result<InvokeResponse> response) {
-    auto shared = std::make_shared<Result<InvokeResponse>>(std::move(response));
-    std::lock_guard<std::mutex> lock(box->mutex);
-    if (box->state == nullptr) return;
-    State* self = box->state;
-    self->loop.post([self, id, shared] { self->on_response(id, std::move(*shared)); });
+  // Write ahead: the request goes out once its attempt is durable.
+  after_commit([this, id = e.id, step = e.step->id, attempt = e.attempt,
+                request = std::move(request)]() mutable {
+    crash_point("attempt_recorded", step);
+    log::debug(kComponent, "attempt_sent",
+               {{"execution_id", id}, {"step", step}, {"attempt", attempt}});
+    // The invoker may answer after the executor is gone (it completes pending calls when it
+    // stops): answers go through the mailbox, which the executor closes first.
+    std::shared_ptr<Mailbox> box = mailbox;
+    options.invoker->invoke(std::move(request), [box, id](Result<InvokeResponse> response) {
+      auto shared = std::make_shared<Result<InvokeResponse>>(std::move(response));
+      std::lock_guard<std::mutex> lock(box->mutex);
+      if (box->state == nullptr) return;
+      State* self = box->state;
+      self->loop.post([self, id, shared] { self->on_response(id, std::move(*shared)); });
+    });
   });
 }
 
@@ -262,8 +279,8 @@ void Executor::State::on_response(const std::string& id, Result<InvokeResponse> 
   }
 
   record.output = *output;
-  if (!stored(e, options.store ? options.store->put_attempt(record) : ok_status())) return;
-  crash_point("outcome_recorded", e.step->id);
+  if (!write(e, [&](store::ExecutionStore& s) { return s.put_attempt(record); })) return;
+  after_commit([step = e.step->id] { crash_point("outcome_recorded", step); });
   emit(e, "SUCCEEDED", nullptr, {});
   complete_step(e, std::move(*output));
 }
@@ -281,7 +298,7 @@ void Executor::State::on_attempt_failed(Execution& e, Error error, store::Attemp
   record.status = AttemptStatus::kFailed;
   record.error = boost::json::value(error_info(error, e.step));
   if (delay) record.retry_at = options.clock->now() + *delay;
-  if (!stored(e, options.store ? options.store->put_attempt(record) : ok_status())) return;
+  if (!write(e, [&](store::ExecutionStore& s) { return s.put_attempt(record); })) return;
 
   if (!delay) {
     emit(e, "FAILED", &error, {});
@@ -294,7 +311,7 @@ void Executor::State::on_attempt_failed(Execution& e, Error error, store::Attemp
              {"step", e.step->id},
              {"error", error.name},
              {"delay_ms", static_cast<long long>(delay->count())}});
-  crash_point("retry_scheduled", e.step->id);
+  after_commit([step = e.step->id] { crash_point("retry_scheduled", step); });
   State* self = this;
   std::string id = e.id;
   loop.post_at(std::chrono::steady_clock::now() + *delay, [self, id] {
@@ -382,7 +399,7 @@ void Executor::State::fail_step(Execution& e, const Error& error) {
 
 void Executor::State::advance(Execution& e, const std::string& next,
                               const std::string& transition_key) {
-  if (store::ExecutionStore* s = options.store) {
+  if (options.store != nullptr) {
     store::StepOutcome outcome;
     outcome.execution_id = e.id;
     outcome.step_seq = e.completed_steps;
@@ -391,8 +408,8 @@ void Executor::State::advance(Execution& e, const std::string& next,
     outcome.next_step_id = next;
     outcome.transition_key = transition_key;
     outcome.recorded_at = options.clock->now();
-    if (!stored(e, s->put_outcome(outcome))) return;
-    crash_point("step_recorded", e.step->id);
+    if (!write(e, [&](store::ExecutionStore& st) { return st.put_outcome(outcome); })) return;
+    after_commit([step = e.step->id] { crash_point("step_recorded", step); });
   }
   e.writes = boost::json::array();
   log::info(kComponent, "step_finished",
@@ -425,10 +442,11 @@ bool Executor::State::cancelled(Execution& e) {
 
 void Executor::State::finish(Execution& e, ExecutionStatus status, boost::json::value error) {
   // A cancelled execution's status is already stored by whoever cancelled it.
-  store::ExecutionStore* s = status == ExecutionStatus::kCancelled ? nullptr : options.store;
-  if (s != nullptr) {
-    Status st = s->finish_execution(e.id, status, boost::json::value(e.context), error,
-                                    options.clock->now());
+  if (options.store != nullptr && status != ExecutionStatus::kCancelled) {
+    Status st = group_put(e.id, [&](store::ExecutionStore& s) {
+      return s.finish_execution(e.id, status, boost::json::value(e.context), error,
+                                options.clock->now());
+    });
     if (!st.ok()) {
       log::error(kComponent, "store_write_failed",
                  {{"execution_id", e.id}, {"error", st.error().message}});
@@ -437,34 +455,82 @@ void Executor::State::finish(Execution& e, ExecutionStatus status, boost::json::
   log::info(kComponent, "execution_finished",
             {{"execution_id", e.id}, {"status", std::string(store::to_string(status))}});
 
-  ExecutionResult result;
-  result.execution_id = e.id;
-  result.status = status;
-  result.context = std::move(e.context);
-  result.error = std::move(error);
-  Done done = std::move(e.done);
+  auto result = std::make_shared<ExecutionResult>();
+  result->execution_id = e.id;
+  result->status = status;
+  result->context = std::move(e.context);
+  result->error = std::move(error);
+  auto done = std::make_shared<Done>(std::move(e.done));
   executions.erase(e.id);  // `e` is gone from here on
-  if (done) done(std::move(result));
+  // The caller hears of the end once it is stored; if the store then refuses, of that instead.
+  after_commit(
+      [result, done] {
+        if (*done) (*done)(std::move(*result));
+      },
+      [result, done](const Error& refused) {
+        if (*done)
+          (*done)(store_refused(result->execution_id, std::move(result->context), refused));
+      });
 }
 
 bool Executor::State::stored(Execution& e, Status status) {
   if (status.ok()) return true;
   log::error(kComponent, "store_write_failed",
              {{"execution_id", e.id}, {"error", status.error().message}});
-  ExecutionResult result;
-  result.execution_id = e.id;
-  // The store still says RUNNING, which is the truth: nothing after the refused write happened,
-  // and `allma resume` continues from there once the store accepts writes again.
-  result.status = ExecutionStatus::kRunning;
-  result.context = std::move(e.context);
-  result.error = boost::json::object{
-      {"errorName", "StoreError"},
-      {"errorMessage", "execution stopped: the store refused a write: " + status.error().message},
-      {"isRetryable", true}};
   Done done = std::move(e.done);
+  ExecutionResult result = store_refused(e.id, std::move(e.context), status.error());
   executions.erase(e.id);
   if (done) done(std::move(result));
   return false;
+}
+
+Status Executor::State::group_put(const std::string& id,
+                                  const std::function<Status(store::ExecutionStore&)>& put) {
+  if (!group_open) {
+    if (Status begun = options.store->begin_group(); !begun.ok()) return begun;
+    group_open = true;
+  }
+  group_writers.push_back(id);
+  return put(*options.store);
+}
+
+bool Executor::State::write(Execution& e,
+                            const std::function<Status(store::ExecutionStore&)>& put) {
+  if (options.store == nullptr) return true;
+  return stored(e, group_put(e.id, put));
+}
+
+void Executor::State::after_commit(std::function<void()> effect,
+                                   std::function<void(const Error&)> on_failure) {
+  if (!group_open) {
+    effect();
+    return;
+  }
+  group_effects.push_back(Effect{std::move(effect), std::move(on_failure)});
+}
+
+void Executor::State::commit_group() {
+  // An effect may write again (a caller starting the next execution from its callback), so
+  // this repeats until no group is left open.
+  while (group_open) {
+    group_open = false;
+    Status committed = options.store->end_group();
+    std::vector<Effect> effects = std::move(group_effects);
+    std::vector<std::string> writers = std::move(group_writers);
+    group_effects.clear();
+    group_writers.clear();
+    if (committed.ok()) {
+      for (Effect& effect : effects) effect.run();
+      continue;
+    }
+    for (Effect& effect : effects) {
+      if (effect.on_failure) effect.on_failure(committed.error());
+    }
+    for (const std::string& id : writers) {
+      auto it = executions.find(id);
+      if (it != executions.end()) stored(*it->second, committed);
+    }
+  }
 }
 
 store::AttemptRecord Executor::State::attempt_record(const Execution& e,
