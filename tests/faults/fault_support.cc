@@ -17,6 +17,18 @@
 
 extern char** environ;
 
+// g++ says __SANITIZE_ADDRESS__, clang 14 only __has_feature(address_sanitizer).
+#if defined(__SANITIZE_ADDRESS__)
+#define ALLMA_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ALLMA_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef ALLMA_ADDRESS_SANITIZER
+#define ALLMA_ADDRESS_SANITIZER 0
+#endif
+
 namespace allma::faults {
 namespace {
 
@@ -82,7 +94,7 @@ Child::Child(const std::vector<std::string>& argv, const std::vector<std::string
   // Only async-signal-safe calls between fork and exec: the test binary has threads.
   pid_ = fork();
   if (pid_ == 0) {
-#ifndef __SANITIZE_ADDRESS__  // ASan reserves terabytes of shadow address space
+#if !ALLMA_ADDRESS_SANITIZER  // ASan reserves terabytes of shadow address space
     struct rlimit cap = {kMemoryCapBytes, kMemoryCapBytes};
     setrlimit(RLIMIT_AS, &cap);
 #endif
