@@ -169,7 +169,6 @@ class Walker {
     if (const boost::json::array* arr = v.if_array()) {
       const std::size_t n = arr->size();
       for (std::size_t k = 0; k < n && !failed; ++k) {
-        if (k + kPrefetchAhead < n) prefetch((*arr)[k + kPrefetchAhead]);
         if (f.test((*arr)[k], nullptr, k, failed) && !failed) walk(i + 1, (*arr)[k], depth + 1);
       }
     } else if (const boost::json::object* obj = v.if_object()) {
@@ -189,7 +188,6 @@ class Walker {
     if (const boost::json::array* arr = v.if_array()) {
       const std::size_t n = arr->size();
       for (std::size_t k = 0; k < n; ++k) {
-        if (k + kPrefetchAhead < n) prefetch((*arr)[k + kPrefetchAhead]);
         const boost::json::value& c = (*arr)[k];
         if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
       }
@@ -198,18 +196,6 @@ class Walker {
         const boost::json::value& c = m.value();
         if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
       }
-    }
-  }
-
-  // Loops over array elements ask for the members of the element kPrefetchAhead places on, so
-  // that a large document's scattered object tables arrive before they are read.
-  static constexpr std::size_t kPrefetchAhead = 4;
-  static void prefetch(const boost::json::value& v) {
-    if (const boost::json::object* obj = v.if_object(); obj != nullptr && !obj->empty()) {
-      const char* table = reinterpret_cast<const char*>(obj->begin());
-      __builtin_prefetch(table);
-      __builtin_prefetch(table + 64);
-      __builtin_prefetch(table + 128);
     }
   }
 

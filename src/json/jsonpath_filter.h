@@ -87,7 +87,10 @@ inline const boost::json::value* find_member(const boost::json::object& obj,
   if (obj.size() > kScanned) return obj.if_contains(key);
   for (const boost::json::key_value_pair& m : obj) {
     const std::string_view k = m.key();
-    if (k.size() == key.size() && k == key) return &m.value();
+    // The first byte is checked here so that most same-length keys cost no memcmp call.
+    if (k.size() == key.size() && (key.empty() || (k[0] == key[0] && k == key))) {
+      return &m.value();
+    }
   }
   return nullptr;
 }
