@@ -130,6 +130,10 @@ struct Program {
   // -1: Handlebars compiles those as separate statements (see render.cc).
   int first_break = -1;
   int last_break = -1;
+  // Set by the parser on the root program when it holds only content, comments and mustaches
+  // of plain context paths (`{{a.b}}`, no helper, data variable, `../` or block parameter):
+  // render.cc renders those with a straight loop.
+  bool simple = false;
 };
 
 }  // namespace allma::tmpl::ast

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "json/compare.h"
+#include "json/jsonpath_filter.h"
 #include "template/helpers.h"
 #include "template/parser.h"
 #include "template/renderer.h"
@@ -77,8 +78,12 @@ void Renderer::add_value(Acc& acc, const Val& v) {
     acc.text(std::string_view(s->data(), s->size()));
   } else if (p->is_bool()) {
     acc.prim(Prim{true, p->get_bool(), 0});
-  } else if (p->is_number()) {
-    acc.prim(Prim{false, false, p->to_number<double>()});
+  } else if (p->is_double()) {
+    acc.prim(Prim{false, false, p->get_double()});
+  } else if (p->is_int64()) {
+    acc.prim(Prim{false, false, static_cast<double>(p->get_int64())});
+  } else if (p->is_uint64()) {
+    acc.prim(Prim{false, false, static_cast<double>(p->get_uint64())});
   } else {
     acc.text(json::to_js_string(p));
   }
@@ -256,7 +261,7 @@ std::size_t Renderer::walk_objects(const Expr& e, const Val& context, Val& out) 
   for (; cur != nullptr && i < e.parts.size(); ++i) {
     const bj::object* obj = cur->if_object();
     if (obj == nullptr) break;
-    cur = obj->if_contains(e.parts[i]);
+    cur = json::find_member(*obj, e.parts[i]);
   }
   out = Val::ref(cur);
   return cur == nullptr ? e.parts.size() : i;
@@ -292,6 +297,18 @@ bool Renderer::call_value(const Call& call, const Env& env, Val& out) {
 
 bool Renderer::block(const Statement& st, const Env& env, Piece& r) {
   const Call& call = st.call;
+  // `{{#if x}}` / `{{#unless x}}`, the commonest blocks: what helper() and block_helper() do
+  // for them, without collecting the arguments.
+  if ((call.helper == HelperId::kIf || call.helper == HelperId::kUnless) &&
+      call.kind != CallKind::kSimple && call.params.size() == 1 && call.hash.empty()) {
+    Val arg;
+    if (!eval(call.params[0], env, arg)) return false;
+    const bj::value* c = value_of(arg);
+    bool negative = !json::truthy(c) || helpers::is_empty(c);
+    if (call.helper == HelperId::kUnless) negative = !negative;
+    const Val self = helper_this(env);
+    return negative ? inverse_this(st, self, env, r) : fn_this(st, self, env, r);
+  }
   if (call.kind != CallKind::kSimple && call.helper != HelperId::kNone) {
     return helper(call, env, &st, nullptr, &r);
   }
@@ -332,13 +349,14 @@ bool Renderer::each(const Val& v, const Val& self, const Statement& st, const En
   frame.parent = env.data;
   frame.iterating = true;
   frame.key.emplace();
-  frame.index.emplace();
+  frame.index.emplace(std::uint64_t{0});
   std::size_t count = 0;
   if (json::truthy(p) && p->is_array()) {
     const bj::array& arr = p->get_array();
+    *frame.key = std::uint64_t{0};
     for (std::size_t i = 0; i < arr.size(); ++i, ++count) {
-      *frame.key = std::uint64_t{i};
-      *frame.index = std::uint64_t{i};
+      *frame.key->if_uint64() = i;  // @key and @index are the element's index, set in place
+      *frame.index->if_uint64() = i;
       std::array<Val, 2> params{Val::ref(&arr[i]), Val::ref(&*frame.key)};
       frame.first = i == 0;
       frame.last = i + 1 == arr.size();
@@ -363,7 +381,7 @@ bool Renderer::each_object(const bj::object& obj, const Statement& st, const Env
   for (std::size_t i = 0; i < order.size(); ++i, ++count) {
     const bj::key_value_pair* kv = order[i];
     *frame.key = kv->key();
-    *frame.index = std::uint64_t{i};
+    *frame.index->if_uint64() = i;
     std::array<Val, 2> params{Val::ref(&kv->value()), Val::ref(&*frame.key)};
     frame.first = i == 0;
     frame.last = i + 1 == order.size();
@@ -372,10 +390,76 @@ bool Renderer::each_object(const bj::object& obj, const Statement& st, const Env
   return true;
 }
 
+namespace {
+
+// The value of a plain context path (ast::Program::simple) where the walk meets only objects,
+// as walk_objects() and path() compute it; false when it meets anything else on the way
+// (arrays, strings: lookup_property's cases), which the Renderer handles.
+bool simple_path(const Expr& e, const json::Scope& scope, const bj::value*& out) {
+  const bj::value* cur = nullptr;
+  std::size_t i = 0;
+  if (scope.is_single()) {
+    cur = &scope.single();
+  } else {
+    cur = scope.find(e.parts[0]);
+    i = 1;
+  }
+  for (; cur != nullptr && i < e.parts.size(); ++i) {
+    if (const bj::object* obj = cur->if_object()) {
+      cur = json::find_member(*obj, e.parts[i]);
+    } else if (cur->is_null()) {
+      break;  // a context path stops at null: the value is null
+    } else {
+      return false;
+    }
+  }
+  out = cur;
+  return true;
+}
+
+// Renders a simple program (ast::Program::simple) with a straight loop: content as is, each
+// value as String(value) ("" for null and absent). Handlebars joins a program's values with
+// JS `+`, which adds numbers and booleans met before any text; those cases, and paths through
+// non-objects, make this return false with `out` as it was, for the Renderer to do.
+bool render_simple(const Program& program, const json::Scope& scope, std::string& out) {
+  const std::size_t start = out.size();
+  bool texted = false;  // has text joined the `+` chain yet?
+  for (const Statement& st : program.body) {
+    if (st.kind == Statement::Kind::kContent) {
+      out += st.value;
+      texted = texted || !st.value.empty();
+      continue;
+    }
+    if (st.kind != Statement::Kind::kMustache) continue;
+    const bj::value* v = nullptr;
+    const bool found = simple_path(st.call.path, scope, v);
+    const bool prim = found && v != nullptr && (v->is_bool() || v->is_number());
+    if (!found || (prim && !texted)) {
+      out.resize(start);
+      return false;
+    }
+    if (prim) {
+      Prim{v->is_bool(), v->is_bool() && v->get_bool(),
+           v->is_bool() ? 0 : v->to_number<double>()}.append_to(out);
+      continue;
+    }
+    texted = true;
+    if (v == nullptr || v->is_null()) continue;
+    if (const bj::string* s = v->if_string()) {
+      out.append(s->data(), s->size());
+    } else {
+      out += json::to_js_string(v);
+    }
+  }
+  return true;
+}
+
+}  // namespace
 }  // namespace detail
 
 Status render_program(const ast::Program& program, std::string_view source,
                       const json::Scope& scope, std::string& out) {
+  if (program.simple && detail::render_simple(program, scope, out)) return ok_status();
   return detail::Renderer(source, scope, out).run(program);
 }
 

@@ -89,6 +89,10 @@ struct Prim {
   void append_to(std::string& out) const {
     if (is_bool) {
       out += boolean ? "true" : "false";
+    } else if (number >= 0 && number < 10 &&
+               number == static_cast<double>(static_cast<int>(number)) &&
+               !(number == 0 && std::signbit(number))) {
+      out.push_back(static_cast<char>('0' + static_cast<int>(number)));  // `@index`, counts
     } else if (number < 1e15 && number > -1e15 &&  // in range before the cast (UBSan)
                number == static_cast<double>(static_cast<std::int64_t>(number)) &&
                !(number == 0 && std::signbit(number))) {
