@@ -66,6 +66,9 @@ bool Renderer::same_context(const Val& a, const Val& b) {
   return json::loose_equals(pa, pb);
 }
 
+// Integers below this magnitude print the same as the double they become in JS.
+constexpr std::int64_t kExactInteger = 1'000'000'000'000'000;
+
 void Renderer::add_value(Acc& acc, const Val& v) {
   if (v.is_root()) {
     acc.text("[object Object]");
@@ -81,7 +84,9 @@ void Renderer::add_value(Acc& acc, const Val& v) {
   } else if (p->is_double()) {
     acc.prim(Prim{false, false, p->get_double()});
   } else if (p->is_int64()) {
-    acc.prim(Prim{false, false, static_cast<double>(p->get_int64())});
+    const std::int64_t i = p->get_int64();
+    const bool exact = i > -kExactInteger && i < kExactInteger;
+    acc.prim(Prim{false, false, static_cast<double>(i), exact, i});
   } else if (p->is_uint64()) {
     acc.prim(Prim{false, false, static_cast<double>(p->get_uint64())});
   } else {

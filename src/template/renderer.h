@@ -79,6 +79,10 @@ struct Prim {
   bool is_bool = false;
   bool boolean = false;
   double number = 0;
+  // Set when `number` came from a JSON integer of magnitude below 1e15 (printed exactly, so
+  // without the double's checks): `integer` then holds it.
+  bool integral = false;
+  std::int64_t integer = 0;
 
   double as_number() const { return is_bool ? (boolean ? 1 : 0) : number; }
   std::string text() const {
@@ -89,6 +93,13 @@ struct Prim {
   void append_to(std::string& out) const {
     if (is_bool) {
       out += boolean ? "true" : "false";
+    } else if (integral) {
+      if (integer >= 0 && integer < 10) {
+        out.push_back(static_cast<char>('0' + integer));
+      } else {
+        char buf[24];
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, integer).ptr);
+      }
     } else if (number >= 0 && number < 10 &&
                number == static_cast<double>(static_cast<int>(number)) &&
                !(number == 0 && std::signbit(number))) {
@@ -123,7 +134,7 @@ class Acc {
   bool empty() const { return state_ == State::kNone; }
 
   void text(std::string_view s) {
-    if (state_ == State::kPrim) out_ += pending_.text();
+    if (state_ == State::kPrim) pending_.append_to(out_);
     state_ = State::kString;
     out_.append(s.data(), s.size());
   }
