@@ -36,6 +36,14 @@ constexpr TemplateCase kTemplates[] = {
     {"greeting", "Hi {{customer.name}}"},
 };
 
+// More templates, ours only, for the renderer's other paths: a template of plain paths whose
+// path meets an array (the straight loop hands it to the general renderer), and an #if/else
+// outside a loop.
+constexpr TemplateCase kMoreTemplates[] = {
+    {"fallback", "{{items.length}} items for {{customer.name}}"},
+    {"if_else", "{{#if customer.tier}}tier {{customer.tier}}{{else}}none{{/if}}"},
+};
+
 // The context every template renders against: a step context's shape, with ten order lines.
 const boost::json::value& context() {
   static const boost::json::value ctx = [] {
@@ -144,6 +152,10 @@ void register_benchmarks() {
     benchmark::RegisterBenchmark(
         (std::string("template/compile_render/") + kTemplates[k].label).c_str(),
         bm_compile_render, kTemplates[k].source);
+  }
+  for (const TemplateCase& t : kMoreTemplates) {
+    benchmark::RegisterBenchmark((std::string("template/render_more/") + t.label).c_str(),
+                                 bm_render, t.source);
   }
   benchmark::RegisterBenchmark("template/render_nested/literal", bm_render_nested,
                                kTemplates[1].source);
