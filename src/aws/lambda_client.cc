@@ -132,9 +132,7 @@ class LambdaClient::Worker {
 
   ~Worker() {
     stop();
-    for (Shard& shard : shards_) {
-      curl_multi_cleanup(shard.multi);  // may still call on_socket: the descriptors close after
-    }
+    close_shards();  // done by the thread unless it never ran
     for (int fd : {wake_fd_, epoll_fd_}) {
       if (fd >= 0) {
         close(fd);
@@ -216,6 +214,7 @@ class LambdaClient::Worker {
   Result<engine::InvokeResponse> outcome(Call& call, CURLcode code);
   Error transport_outcome(Call& call, CURLcode code);
   void shut_down();
+  void close_shards();
 
   LambdaClientOptions options_;
   std::optional<Endpoint> endpoint_;
@@ -617,6 +616,9 @@ void LambdaClient::Worker::shut_down() {
   }
   waiting_.clear();
 
+  // On this thread, where SIGPIPE is blocked: closing a TLS connection writes to it.
+  close_shards();
+
   // Calls submitted meanwhile (also from the callbacks above) are completed here too.
   while (true) {
     std::deque<std::unique_ptr<Call>> batch;
@@ -630,6 +632,16 @@ void LambdaClient::Worker::shut_down() {
     }
     for (std::unique_ptr<Call>& call : batch) {
       call->done(call->early_error ? std::move(*call->early_error) : shutdown_error());
+    }
+  }
+}
+
+// Closes the cached connections and the multi handles. Idempotent.
+void LambdaClient::Worker::close_shards() {
+  for (Shard& shard : shards_) {
+    if (shard.multi != nullptr) {
+      curl_multi_cleanup(shard.multi);  // may call on_socket: the epoll set is still open
+      shard.multi = nullptr;
     }
   }
 }

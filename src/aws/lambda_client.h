@@ -40,9 +40,10 @@ Result<LambdaClientOptions> lambda_client_options(const Environment& env,
 //
 // Each invoke() validates the function name (aws/arn.h), the qualifier, the invocation type
 // and the size, then queues the call; a background thread it owns drives every call through
-// one libcurl multi handle, so many calls are in flight without a thread each and connections
-// are reused. A call is signed (SigV4) when it is handed to libcurl, so time spent waiting for
-// a free connection never ages its signature. The client never retries (but see the TODO).
+// libcurl's multi interface over one epoll set, so many calls are in flight without a thread
+// each and connections are reused. A call is signed (SigV4) when it is handed to libcurl, so
+// time spent waiting for a free connection never ages its signature. The client never retries
+// (but see the TODO).
 //
 // Request: POST <endpoint>/2015-03-31/functions/<name, percent-encoded>/invocations, with the
 // qualifier (from the name or the request; they must agree) as ?Qualifier=, and the headers
