@@ -283,7 +283,8 @@ TEST_F(BadInput, HugeIntegerInAResponseBecomesTheNearestDouble) {
   RunResult r = run_with_response(R"({"n":123456789012345678901234567890})");
 
   EXPECT_TRUE(ended_cleanly(r, 0));
-  const boost::json::value& n = stored_output().at("n");
+  boost::json::value output = stored_output();
+  const boost::json::value& n = output.at("n");
   ASSERT_TRUE(n.is_double()) << boost::json::serialize(n);
   EXPECT_EQ(n.as_double(), 123456789012345678901234567890.0);
 }
