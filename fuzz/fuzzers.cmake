@@ -1,19 +1,13 @@
 # libFuzzer targets (issue 5, Robustness 1). Built only with clang and -DALLMA_FUZZ=ON; the
-# libraries must then be compiled with -fsanitize=fuzzer-no-link,address,undefined (set through
-# CMAKE_CXX_FLAGS by scripts/fuzz.sh), and each target links -fsanitize=fuzzer,address,undefined.
+# libraries must then be compiled with -fsanitize=fuzzer-no-link,address,undefined (set
+# by scripts/sanitizer-tree.sh), and each target links -fsanitize=fuzzer,address,undefined.
 # Each target reads one input; fuzz/corpus/<target>/ holds its seeds.
-get_property(already GLOBAL PROPERTY ALLMA_FUZZ_ADDED)
-if(already)
-  return()
-endif()
-set_property(GLOBAL PROPERTY ALLMA_FUZZ_ADDED ON)
-
 if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   message(WARNING "ALLMA_FUZZ needs clang (CXX=clang++); fuzz targets skipped")
   return()
 endif()
 
-# -fno-sanitize=function: clang 14 fails on C++20 coroutines with it (scripts/fuzz.sh).
+# -fno-sanitize=function: clang 14 fails on C++20 coroutines with it (scripts/sanitizer-tree.sh).
 set(ALLMA_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize=function
   -fno-omit-frame-pointer)
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the whole tree with sanitizers and runs its tests.
-#   address: build/asan with AddressSanitizer + UndefinedBehaviorSanitizer (leaks detected), every
-#            test.
-#   thread:  build/tsan with ThreadSanitizer, only the concurrent parts: the tests of
+# Builds the tree with sanitizers (scripts/sanitizer-tree.sh) and runs its tests.
+#   address: build/asan, AddressSanitizer + UndefinedBehaviorSanitizer (leaks detected): every
+#            test. Also builds the fuzz targets, which share this tree (scripts/fuzz.sh).
+#   thread:  build/tsan, ThreadSanitizer: the concurrent parts, the tests of
 #            tests/{aws,host,engine,integration}.
 # Usage: scripts/sanitize.sh address|thread [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/sanitizer-tree.sh
 
 mode=${1:-}
 shift || true
@@ -15,20 +16,16 @@ shift || true
 # durability_test is tests/integration's other binary.
 case "$mode" in
   address)
-    build_dir=build/asan sanitize=address,undefined filter=()
-    targets=(src/cli/all tests/all)
+    filter=()
+    targets=(src/cli/all tests/all allma_fuzzers)
     ;;
   thread)
-    build_dir=build/tsan sanitize=thread filter=(-R '^(aws_|host_|engine_|durability_)')
+    filter=(-R '^(aws_|host_|engine_|durability_)')
     targets=(src/cli/all tests/aws/all tests/host/all tests/engine/all tests/integration/all)
     ;;
   *) echo "usage: $0 address|thread [ctest arguments]" >&2; exit 2 ;;
 esac
-
-if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DALLMA_SANITIZE="$sanitize" >/dev/null
-fi
+configure_sanitizer_tree "$mode"
 ninja -C "$build_dir" -j "${ALLMA_JOBS:-2}" "${targets[@]}"
 
 # Every finding stops the process that made it, so the test fails.
