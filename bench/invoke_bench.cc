@@ -11,8 +11,9 @@
 // percentiles of those answers, and errors by name. Burst mode sends N calls at once
 // (N connections) and waits for all of them: time from the first send to the last answer, the
 // spread of the answers, and this process's peak resident set (VmHWM). Both modes also print
-// the CPU time this process used (user and system, every thread) and the machine's load average
-// when the run began, since on a shared machine the figures depend on it.
+// the CPU time this process used (user and system, every thread), how often its threads were
+// preempted, and the machine's load average when the run began, since on a shared machine the
+// figures depend on them.
 //
 // Exit status: 0 after a run (errors are counted, not fatal), 2 for bad arguments or a client
 // that cannot be created.
@@ -31,7 +32,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -126,12 +126,18 @@ double load_average() {
   return loadavg ? load : -1;
 }
 
-// User and system CPU seconds of this process so far.
-std::pair<double, double> cpu_seconds() {
+// This process's CPU use so far: user and system seconds, and how often a thread of it was
+// preempted (involuntary context switches: another process took its core).
+struct CpuUse {
+  double user_s;
+  double system_s;
+  long preempted;
+};
+CpuUse cpu_use() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+  return {seconds(usage.ru_utime), seconds(usage.ru_stime), usage.ru_nivcsw};
 }
 
 // Lets this process hold one descriptor per connection of a large burst.
@@ -309,11 +315,12 @@ int main(int argc, char** argv) {
 
   double load = load_average();
   boost::json::object out = args.burst > 0 ? burst(**client, args) : steady(**client, args);
-  auto [user, system] = cpu_seconds();
+  CpuUse cpu = cpu_use();
   out["label"] = args.label;
   out["loadavg_1m"] = load;
-  out["cpu_user_s"] = user;
-  out["cpu_sys_s"] = system;
+  out["cpu_user_s"] = cpu.user_s;
+  out["cpu_sys_s"] = cpu.system_s;
+  out["preempted"] = cpu.preempted;
   out["endpoint"] = args.endpoint;
   out["function"] = args.function;
   out["vmhwm_kib"] = peak_rss_kib();

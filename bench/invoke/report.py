@@ -33,16 +33,17 @@ def main(path):
     if steady:
         print_steady(steady)
     print("\nCalls in flight at once (1 s sleep): first send to last answer (ms); the load"
-          " generator's CPU (s) and the load average when it began")
+          " generator's CPU (s),\nhow often it was preempted, and the load average when it began")
     print(f"{'run':<26}{'ok':>7}{'errors':>8}{'queue':>7}{'first':>7}{'last':>7}"
-          f"{'RSS MiB':>9}{'CPU':>6}{'load':>6}")
+          f"{'RSS MiB':>9}{'CPU':>6}{'preempt':>8}{'load':>6}")
     for r in rows:
         if r.get("mode") == "burst":
             errs = sum(r["errors"].values())
             cpu = r.get("cpu_user_s", 0) + r.get("cpu_sys_s", 0)
             print(f"{r['label']:<26}{r['ok']:>7}{errs:>8}{r['queue_ms']:>7.0f}"
                   f"{r['first_answer_ms']:>7.0f}{r['last_answer_ms']:>7.0f}"
-                  f"{r['vmhwm_kib'] / 1024:>9.1f}{cpu:>6.2f}{r.get('loadavg_1m', -1):>6.1f}")
+                  f"{r['vmhwm_kib'] / 1024:>9.1f}{cpu:>6.2f}{r.get('preempted', -1):>8}"
+                  f"{r.get('loadavg_1m', -1):>6.1f}")
             if errs:
                 print(f"{'':<26}errors: {r['errors']}")
         elif "server" in r:

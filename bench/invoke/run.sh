@@ -14,11 +14,13 @@
 # Usage: bench/invoke/run.sh [--seconds=T] [--warmup=S] [--concurrency="1 16 64"]
 #          [--bursts="1000 3000 10000"] [--host-bursts="100 1000"]
 #          [--peer-modes="workers inprocess"] [--parts="node client host"]
-#          [--build-dir=build/invbench] [--baseline=PATH] [--no-build]
+#          [--build-dir=build/invbench] [--baseline=PATH] [--pin] [--no-build]
 # --parts picks which of 1 (node), 2 (client) and 3 (host) run; "client" alone needs neither
 # the peer nor Node. --burst=N is --bursts=N. --baseline=PATH also runs each client burst with
 # another build of allma_invoke_bench (an older client, say), labelled "baseline", right after
-# ours, against a server of its own.
+# ours, against a server of its own. --pin runs each client burst's sleep_server on the last CPU
+# and the load generator on CPU 0 (taskset), so that the server, woken by every request, does
+# not preempt the client on its core (other processes still run anywhere).
 # Each concurrency level gets an unmeasured warm-up run of --warmup seconds (default 8: enough
 # for our host to start its 64 Node processes and for the peer to start its worker threads),
 # then 2 s more warm-up inside the measured run, then --seconds (default 10) measured.
@@ -38,6 +40,7 @@ bursts="1000 3000 10000"
 host_bursts="100 1000"
 parts="node client host"
 baseline=""
+pin=0
 peer_modes="workers inprocess"
 do_build=1
 for arg in "$@"; do
@@ -48,6 +51,7 @@ for arg in "$@"; do
     --burst=*|--bursts=*) bursts="${arg#*=}" ;;
     --parts=*) parts="${arg#*=}" ;;
     --baseline=*) baseline="$(realpath "${arg#*=}")" ;;
+    --pin) pin=1 ;;
     --build-dir=*) build="$(realpath -m "${arg#*=}")" ;;
     --host-bursts=*) host_bursts="${arg#*=}" ;;
     --peer-modes=*) peer_modes="${arg#*=}" ;;
@@ -153,6 +157,7 @@ cat > "$functions" <<EOF
 ]}
 EOF
 bench="$build/bench/allma_invoke_bench"
+runner=("$bench")  # the load generator measure() runs, with any command in front of it
 : > "$results"
 machine="$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), open files $(ulimit -n)"
 echo "run.sh: $(date -u +%FT%TZ), $machine, commit $(git -C "$repo" rev-parse --short HEAD)"
@@ -168,7 +173,7 @@ warm_and_measure() {
 measure() {
   local label="$1"; shift
   local line
-  line="$("$bench" --label="$label" "$@")"
+  line="$("${runner[@]}" --label="$label" "$@")"
   echo "$line" >> "$results"
   echo "  $line"
 }
@@ -207,12 +212,17 @@ fi
 # Runs load generator $2 for a burst of $3, labelled "$1 burst=$3".
 client_burst() {
   local log="sleep-server-$1-$3"
-  start_group "$log" "$build/invoke/sleep_server" --sleep=1
+  local server_cpu=() client_cpu=()
+  if (( pin )); then
+    server_cpu=(taskset -c "$(( $(nproc) - 1 ))")
+    client_cpu=(taskset -c 0)
+  fi
+  start_group "$log" "${server_cpu[@]}" "$build/invoke/sleep_server" --sleep=1
   local pid=$started_pid
   local url
   url="$(wait_for_line "$logs/$log.log" '^http://' 30)"
-  bench="$2" measure "$1 burst=$3" --endpoint="$url" --function=sleep1 --burst="$3" \
-    --timeout-ms=60000
+  local runner=("${client_cpu[@]}" "$2")  # seen by measure()
+  measure "$1 burst=$3" --endpoint="$url" --function=sleep1 --burst="$3" --timeout-ms=60000
   stop_group "$pid"; forget_group "$pid"
   local report
   report="$(grep -h 'sleep_server:' "$logs/$log.log" || true)"
