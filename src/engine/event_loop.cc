@@ -32,8 +32,15 @@ void EventLoop::post_at(SteadyTime when, Task task) {
   wake_.notify_one();
 }
 
+void EventLoop::post_in_batch(Task task) {
+  if (batch_.size() < kMaxBatch) {
+    batch_.push_back(std::move(task));
+  } else {
+    post(std::move(task));
+  }
+}
+
 void EventLoop::run() {
-  std::vector<Task> batch;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     auto now = std::chrono::steady_clock::now();
@@ -50,12 +57,14 @@ void EventLoop::run() {
       continue;
     }
 
-    batch.swap(ready_);
+    batch_.swap(ready_);
     lock.unlock();
-    for (Task& task : batch) {
+    // By index: a task may append to the batch (post_in_batch).
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      Task task = std::move(batch_[i]);
       task();
     }
-    batch.clear();
+    batch_.clear();
     if (after_batch_) {
       after_batch_();
     }

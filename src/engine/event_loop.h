@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +32,11 @@ class EventLoop {
 
   void post(Task task);
   void post_at(SteadyTime when, Task task);
+  // Loop thread only: runs `task` later in the current batch (before after_batch), so what it
+  // does shares the batch's commit; once the batch holds kMaxBatch tasks, in the next batch
+  // instead, so one busy execution cannot keep the others waiting.
+  void post_in_batch(Task task);
+  static constexpr std::size_t kMaxBatch = 256;
   bool in_loop_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
  private:
@@ -40,6 +46,7 @@ class EventLoop {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> ready_;
+  std::vector<Task> batch_;  // loop thread only: the batch being run
   std::multimap<SteadyTime, Task> timed_;
   bool stopping_ = false;
   std::thread thread_;

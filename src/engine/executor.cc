@@ -424,9 +424,10 @@ void Executor::State::advance(Execution& e, const std::string& next,
                                {"isRetryable", false}});
     return;
   }
+  // In this batch: the next step's first attempt then shares the commit of this step's outcome.
   State* self = this;
   std::string id = e.id;
-  loop.post([self, id] {
+  loop.post_in_batch([self, id] {
     auto it = self->executions.find(id);
     if (it != self->executions.end()) self->begin_step(*it->second);
   });

@@ -151,7 +151,8 @@ std::string default_store_path() {
 Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const std::string& path,
                                                                          OpenOptions options) {
   std::string context = "store \"" + path + "\"";
-  int flags = SQLite::OPEN_READWRITE;
+  // No SQLite mutex: every use of the connection is serialised by mu_ already.
+  int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
   if (options.create_if_missing) {
     Status dirs = create_parent_directories(path, context);
     if (!dirs.ok()) {
