@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,16 @@ struct MemberRead {
 bool read_member(const boost::json::value& v, std::string_view name, std::int64_t index,
                  MemberRead& out);
 
+// memcmp(a, b, n) == 0, with short keys compared here: a libc call costs more than the few
+// bytes most keys have.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // The member `key` of `obj`, or nullptr: the same as `obj.if_contains(key)`, inlined for the
 // small objects that make up most documents (Boost.JSON keeps objects of up to 18 members
 // unhashed and scans them; its scan is out of line, in the shared library).
@@ -87,8 +98,7 @@ inline const boost::json::value* find_member(const boost::json::object& obj,
   if (obj.size() > kScanned) return obj.if_contains(key);
   for (const boost::json::key_value_pair& m : obj) {
     const std::string_view k = m.key();
-    // The first byte is checked here so that most same-length keys cost no memcmp call.
-    if (k.size() == key.size() && (key.empty() || (k[0] == key[0] && k == key))) {
+    if (k.size() == key.size() && same_bytes(k.data(), key.data(), key.size())) {
       return &m.value();
     }
   }
