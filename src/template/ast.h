@@ -134,6 +134,8 @@ struct Program {
   // of plain context paths (`{{a.b}}`, no helper, data variable, `../` or block parameter):
   // render.cc renders those with a straight loop.
   bool simple = false;
+  // Set by the parser on the root program when render.h's fast_eligible() holds.
+  bool fast = false;
 };
 
 }  // namespace allma::tmpl::ast

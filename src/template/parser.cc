@@ -7,6 +7,7 @@
 
 #include "template/lexer.h"
 #include "template/syntax.h"
+#include "template/render.h"
 #include "template/whitespace.h"
 
 namespace allma::tmpl {
@@ -64,6 +65,7 @@ class Parser {
     }
     apply_whitespace_control(*root);
     root->simple = is_simple(*root);
+    root->fast = fast_eligible(*root);
     return root;
   }
 

@@ -74,7 +74,10 @@ void Renderer::add_value(Acc& acc, const Val& v) {
     acc.text("[object Object]");
     return;
   }
-  const bj::value* p = v.ptr();
+  add_json(acc, v.ptr());
+}
+
+void add_json(Acc& acc, const bj::value* p) {
   if (p == nullptr || p->is_null()) {
     acc.text("");
   } else if (const bj::string* s = p->if_string()) {
@@ -85,10 +88,18 @@ void Renderer::add_value(Acc& acc, const Val& v) {
     acc.prim(Prim{false, false, p->get_double()});
   } else if (p->is_int64()) {
     const std::int64_t i = p->get_int64();
-    const bool exact = i > -kExactInteger && i < kExactInteger;
-    acc.prim(Prim{false, false, static_cast<double>(i), exact, i});
+    if (i > -kExactInteger && i < kExactInteger) {
+      acc.integer(i);
+    } else {
+      acc.prim(Prim{false, false, static_cast<double>(i)});
+    }
   } else if (p->is_uint64()) {
-    acc.prim(Prim{false, false, static_cast<double>(p->get_uint64())});
+    const std::uint64_t u = p->get_uint64();
+    if (u < static_cast<std::uint64_t>(kExactInteger)) {
+      acc.integer(static_cast<std::int64_t>(u));
+    } else {
+      acc.prim(Prim{false, false, static_cast<double>(u)});
+    }
   } else {
     acc.text(json::to_js_string(p));
   }
@@ -465,6 +476,7 @@ bool render_simple(const Program& program, const json::Scope& scope, std::string
 Status render_program(const ast::Program& program, std::string_view source,
                       const json::Scope& scope, std::string& out) {
   if (program.simple && detail::render_simple(program, scope, out)) return ok_status();
+  if (program.fast && render_fast(program, scope, out)) return ok_status();
   return detail::Renderer(source, scope, out).run(program);
 }
 

@@ -90,16 +90,20 @@ struct Prim {
     append_to(out);
     return out;
   }
+  static void append_integer(std::string& out, std::int64_t i) {
+    if (i >= 0 && i < 10) {
+      out.push_back(static_cast<char>('0' + i));
+    } else {
+      char buf[24];
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, i).ptr);
+    }
+  }
+
   void append_to(std::string& out) const {
     if (is_bool) {
       out += boolean ? "true" : "false";
     } else if (integral) {
-      if (integer >= 0 && integer < 10) {
-        out.push_back(static_cast<char>('0' + integer));
-      } else {
-        char buf[24];
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, integer).ptr);
-      }
+      append_integer(out, integer);
     } else if (number >= 0 && number < 10 &&
                number == static_cast<double>(static_cast<int>(number)) &&
                !(number == 0 && std::signbit(number))) {
@@ -139,6 +143,16 @@ class Acc {
     out_.append(s.data(), s.size());
   }
 
+  // prim() of an integer of magnitude below 1e15 (printed exactly), without a Prim
+  // temporary on the common path (text already joined in).
+  void integer(std::int64_t i) {
+    if (state_ == State::kString) {
+      Prim::append_integer(out_, i);
+    } else {
+      prim(Prim{false, false, static_cast<double>(i), true, i});
+    }
+  }
+
   void prim(Prim p) {
     if (state_ == State::kString) {
       p.append_to(out_);
@@ -162,6 +176,17 @@ class Acc {
 
   Piece result() const { return state_ == State::kPrim ? Piece{true, pending_} : Piece{}; }
 
+  // The same without building a Piece: true when the value is a number or boolean not yet
+  // written, which `pending()` then holds.
+  bool holds_prim() const { return state_ == State::kPrim; }
+  const Prim& pending() const { return pending_; }
+
+  // add() of a value whose text has been written (starting at `pos`).
+  void add_text_at(std::size_t pos) {
+    if (state_ == State::kPrim) out_.insert(pos, pending_.text());
+    state_ = State::kString;
+  }
+
  private:
   enum class State { kNone, kPrim, kString };
   std::string& out_;
@@ -172,6 +197,9 @@ class Acc {
 // Handlebars' container.nullContext: the `this` helpers get when the context is null or
 // undefined.
 const bj::value* null_context();
+
+// Adds JSON value `p` (nullptr: undefined) as `(p != null ? p : "")` joins a program's value.
+void add_json(Acc& acc, const bj::value* p);
 
 // True for a block compiled as a separate statement (see Renderer::body).
 bool is_break(const Statement& st);
