@@ -345,6 +345,38 @@ std::vector<Case> all_cases() {
   return cases;
 }
 
+// Templates made only of what the fast renderers handle (render.h: plain paths, `@index` and
+// friends, #if / #unless / #each with one argument, else and else-if chains), and of near
+// misses that send them back to the general renderer (`items.length`, `s.length`, #each over
+// objects, `{{this}}` of strings).
+std::string fast_path(Rng& r) {
+  return r.pick({"a", "b", "name", "items", "o", "n", "flag", "s", "o.a", "o.b.a", "this", ".",
+                 "@index", "@key", "@first", "@last", "region", "acct", "items.length",
+                 "s.length", "this.a", "[1]"});
+}
+
+std::string fast_template(Rng& r, int depth) {
+  std::string out;
+  for (std::size_t i = r.below(4) + 1; i > 0; --i) {
+    const std::size_t k = depth >= 3 ? r.below(7) : r.below(10);
+    if (k < 3) {
+      out += random_text(r);
+    } else if (k < 7) {
+      out += (r.chance(15) ? "{{~" : "{{") + fast_path(r) + (r.chance(15) ? "~}}" : "}}");
+    } else {
+      const std::string helper = r.pick({"if", "unless", "each"});
+      const std::string arg =
+          r.chance(15) ? r.pick({"true", "false", "0", "1", "\"x\"", "null", "undefined"})
+                       : fast_path(r);
+      out += "{{#" + helper + " " + arg + "}}" + fast_template(r, depth + 1);
+      if (r.chance(20)) out += "{{else if " + fast_path(r) + "}}" + fast_template(r, depth + 1);
+      if (r.chance(35)) out += "{{else}}" + fast_template(r, depth + 1);
+      out += "{{/" + helper + "}}";
+    }
+  }
+  return out;
+}
+
 struct Reply {
   bool ok = false;
   std::string text;
@@ -385,6 +417,51 @@ Reply render_here(const Case& c) {
   auto out = t->render(json::Scope(c.context));
   if (!out.ok()) return {false, out.error().message};
   return {true, *out};
+}
+
+// The fast renderers (plain-path templates, #if/#unless/#each) against handlebars.
+TEST(TemplateDifferential, FastSubsetSameAsHandlebars) {
+  std::vector<Case> cases;
+  Rng r(0xfa57c0de2026ULL);
+  // Mostly objects and arrays of objects, so that paths inside blocks find objects (what the
+  // fast renderers follow) more often than not.
+  auto record = [&r]() {
+    bj::object o;
+    for (const char* k : {"a", "b", "name", "flag", "n", "s"}) {
+      if (r.chance(70)) o[k] = random_value(r, 3);
+    }
+    return o;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    bj::object c;
+    for (const char* k : kKeys) {
+      if (!r.chance(70)) continue;
+      if (r.chance(50)) {
+        bj::array list;
+        for (std::size_t n = r.below(4); n > 0; --n) list.push_back(record());
+        c[k] = std::move(list);
+      } else {
+        c[k] = r.chance(50) ? bj::value(record()) : random_value(r, 0);
+      }
+    }
+    cases.push_back({fast_template(r, 0), std::move(c)});
+  }
+  std::string problem;
+  std::vector<Reply> expected = run_oracle(cases, problem);
+  ASSERT_TRUE(problem.empty()) << problem;
+  ASSERT_EQ(expected.size(), cases.size());
+  int mismatches = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    Reply got = render_here(cases[i]);
+    bool same = got.ok == expected[i].ok && (!got.ok || got.text == expected[i].text);
+    if (!same && ++mismatches <= 15) {
+      ADD_FAILURE() << "case " << i << "\n template: " << bj::serialize(bj::value(cases[i].tmpl))
+                    << "\n context:  " << bj::serialize(cases[i].context) << "\n handlebars "
+                    << bj::serialize(bj::value(expected[i].text)) << "\n allma "
+                    << bj::serialize(bj::value(got.text));
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << "of " << cases.size() << " cases";
 }
 
 TEST(TemplateDifferential, HandlebarsIsInstalled) {

@@ -100,6 +100,28 @@ TEST(TemplateLookup, EachOverLayeredRootMaterialisesIt) {
   EXPECT_EQ(*out, "a=1;b=2;");
 }
 
+TEST(TemplateLookup, LayeredScopeBlocksReadTheHighestLayer) {
+  boost::json::object low{{"items", boost::json::array{1, 2}}, {"on", false}, {"who", "low"}};
+  boost::json::object high{{"on", true}, {"items", boost::json::array{{{"n", 7}}, {{"n", 8}}}}};
+  auto t = Template::parse(
+      "{{#if on}}{{who}}:{{#each items}}{{@index}}={{n}}{{#unless @last}},{{/unless}}{{/each}}"
+      "{{/if}}");
+  ASSERT_TRUE(t.ok());
+  auto out = t->render(json::Scope{&low, &high});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "low:0=7,1=8");
+}
+
+TEST(TemplateLookup, PlainPathTemplateOverLayeredScopeReadsTheHighestLayer) {
+  boost::json::object low{{"region", "eu-west-1"}, {"fv", {{"stage", "dev"}}}};
+  boost::json::object high{{"fv", {{"stage", "prod"}}}};
+  auto t = Template::parse("arn:{{region}}:{{fv.stage}}:{{missing.x}}.");
+  ASSERT_TRUE(t.ok());
+  auto out = t->render(json::Scope{&low, &high});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "arn:eu-west-1:prod:.");
+}
+
 TEST(TemplateEach, ArrayWithDataVariables) {
   EXPECT_EQ(
       render("{{#each a}}{{@index}},{{@key}},{{@first}},{{@last}} {{/each}}", R"({"a":["x","y"]})"),
