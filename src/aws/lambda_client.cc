@@ -433,9 +433,14 @@ void LambdaClient::Worker::begin(std::unique_ptr<Call> call) {
   Shard& shard =
       *std::min_element(shards_.begin(), shards_.end(),
                         [](const Shard& a, const Shard& b) { return a.active < b.active; });
+  if (curl_multi_add_handle(shard.multi, easy) != CURLM_OK) {
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(call->header_list);
+    call->done(make_error(ErrorCode::kInternal, "curl_multi_add_handle failed"));
+    return;
+  }
   ++shard.active;
   call->shard = shard.index;
-  curl_multi_add_handle(shard.multi, easy);
   active_.emplace(easy, std::move(call));
 }
 
