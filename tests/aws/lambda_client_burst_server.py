@@ -9,6 +9,7 @@ answer:
   hold-<ms>    holds the request <ms> milliseconds, then answers 200 with the request body; a
                client that closes the connection meanwhile ends the hold (and is not answered)
   close        answers 200 with the request body and "Connection: close", then closes
+  connection   200, {"port": <the client's port of this connection>}
   stats        200, {"held_peak": <most requests held at once since the last stats call>,
                "answered": <requests answered so far>}; resets held_peak to the number held now
 """
@@ -60,7 +61,7 @@ async def hold(reader, seconds):
         STATE["held"] -= 1
 
 
-async def answer(reader, name, body):
+async def answer(reader, writer, name, body):
     """Returns (bytes to send, whether to close afterwards); None to close without answering."""
     if name.startswith("hold-"):
         if not await hold(reader, int(name[5:]) / 1000.0):
@@ -68,6 +69,9 @@ async def answer(reader, name, body):
         return response(body), False
     if name == "close":
         return response(body, close=True), True
+    if name == "connection":
+        port = writer.get_extra_info("peername")[1]
+        return response(json.dumps({"port": port}).encode()), False
     if name == "stats":
         stats = {"held_peak": STATE["held_peak"], "answered": STATE["answered"]}
         STATE["held_peak"] = STATE["held"]
@@ -79,7 +83,7 @@ async def handle(reader, writer):
     try:
         while True:
             name, body = await read_request(reader)
-            data, close = await answer(reader, name, body)
+            data, close = await answer(reader, writer, name, body)
             if data is None:
                 return
             writer.write(data)

@@ -569,6 +569,17 @@ TEST_F(LambdaClientBurstTest, HoldsHundredsOfCallsOpenAtOnce) {
   EXPECT_GE(held_peak(), 400);
 }
 
+TEST_F(LambdaClientBurstTest, ReusesOneConnectionForSequentialCallsAcrossMultiHandles) {
+  std::set<std::int64_t> ports;
+  for (int i = 0; i < 5; ++i) {
+    std::future<Result<InvokeResponse>> f = start(request("connection", "{}"));
+    Result<InvokeResponse> r = answer(f);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ports.insert(boost::json::parse(r->payload).at("port").as_int64());
+  }
+  EXPECT_EQ(ports.size(), 1u);
+}
+
 TEST_F(LambdaClientBurstTest, TimesOutOneCallWhileTheOthersSucceed) {
   std::future<Result<InvokeResponse>> slow =
       start(request("hold-30000", "slow", std::chrono::milliseconds(500)));
