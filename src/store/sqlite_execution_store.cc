@@ -61,13 +61,17 @@ Status enable_wal(SQLite::Database& db, std::string_view context) {
   return ok_status();
 }
 
-Result<ExecutionStatus> read_status(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement query(db, "SELECT status FROM executions WHERE id = ?");
+constexpr const char* kStatusQuery = "SELECT status FROM executions WHERE id = ?";
+
+// The status of execution `id`, by `query` (kStatusQuery, prepared).
+Result<ExecutionStatus> read_status(SQLite::Statement& query, const std::string& id) {
   query.bind(1, id);
   if (!query.executeStep()) {
+    query.reset();
     return make_error(ErrorCode::kNotFound, "execution \"" + id + "\" not found");
   }
   std::optional<ExecutionStatus> status = parse_execution_status(query.getColumn(0).getString());
+  query.reset();
   if (!status) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "execution \"" + id + "\": unknown stored status", "StoreCorrupt");
@@ -77,7 +81,8 @@ Result<ExecutionStatus> read_status(SQLite::Database& db, const std::string& id)
 
 // kNotFound, or kFailedPrecondition unless the execution is `wanted`.
 Status require_status(SQLite::Database& db, const std::string& id, ExecutionStatus wanted) {
-  Result<ExecutionStatus> status = read_status(db, id);
+  SQLite::Statement query(db, kStatusQuery);
+  Result<ExecutionStatus> status = read_status(query, id);
   if (!status.ok()) {
     return std::move(status).error();
   }
@@ -464,7 +469,7 @@ Result<ExecutionStatus> SqliteExecutionStore::execution_status(const std::string
   std::string what = context("execution status");
   std::unique_lock lock = acquire();
   auto body = [&]() -> Result<ExecutionStatus> {
-    Result<ExecutionStatus> status = read_status(*db_, execution_id);
+    Result<ExecutionStatus> status = read_status(statement(kStatusQuery), execution_id);
     if (!status.ok()) {
       return status.error().in(what);
     }
