@@ -119,12 +119,13 @@ std::string header_of(const Call& call, const std::string& name) {
 
 // The client's thread and its libcurl state.
 //
-// Transfers are spread over several multi handles ("shards"), each with its own connection
-// cache, because libcurl 7.88 walks a multi handle's list of connections to one host twice per
-// transfer (looking for one to reuse, and again in curl_multi_remove_handle()); with 10,000
-// connections open that made a burst quadratic. A call goes to the shard with the fewest
-// transfers, the first one on a tie, so sequential calls all reuse one connection of shard 0.
-// One epoll set watches the sockets of every shard and the wake-up eventfd.
+// Transfers are spread over multi handles ("shards", one per 256 of max_connections, at most
+// 64), each with its own connection cache, because libcurl 7.88 walks every connection of a
+// multi handle once per transfer when it looks for one to reuse, and again in
+// curl_multi_remove_handle(); with 10,000 connections open that made a burst quadratic
+// (docs/benchmarks.md section 7). A call goes to the shard with the fewest transfers, the first
+// one on a tie, so sequential calls all reuse one connection of shard 0. One epoll set watches
+// the sockets of every shard and the wake-up eventfd.
 class LambdaClient::Worker {
  public:
   Worker(LambdaClientOptions options, std::optional<Endpoint> endpoint)
