@@ -30,45 +30,43 @@ class Trace {
   std::vector<std::string> events_;
 };
 
-TEST(EventLoop, ATaskPostedByATaskRunsInTheNextBatch) {
-  Trace trace;
-  std::promise<void> done;
-  EventLoop* loop_ptr = nullptr;
-  EventLoop loop([&] { trace.add("|"); });
-  loop_ptr = &loop;
+// A loop whose batches end with "|" in the trace; run() posts `first` and waits for done.
+class LoopTest : public ::testing::Test {
+ protected:
+  std::vector<std::string> run(const std::function<void(EventLoop&)>& first) {
+    loop_.post([this, first] { first(loop_); });
+    done_.get_future().get();
+    return trace_.events();
+  }
 
-  loop.post([&] {
-    trace.add("a");
-    loop_ptr->post([&] {
-      trace.add("b");
-      done.set_value();
+  Trace trace_;
+  std::promise<void> done_;
+  EventLoop loop_{[this] { trace_.add("|"); }};  // last: stops before the members above go
+};
+
+TEST_F(LoopTest, ATaskPostedByATaskRunsInTheNextBatch) {
+  std::vector<std::string> events = run([this](EventLoop& loop) {
+    trace_.add("a");
+    loop.post([this] {
+      trace_.add("b");
+      done_.set_value();
     });
   });
-  done.get_future().get();
 
-  std::vector<std::string> events = trace.events();
   ASSERT_GE(events.size(), 3u);
   EXPECT_EQ((std::vector<std::string>(events.begin(), events.begin() + 3)),
             (std::vector<std::string>{"a", "|", "b"}));
 }
 
-TEST(EventLoop, ATaskPostedInBatchRunsBeforeTheBatchEnds) {
-  Trace trace;
-  std::promise<void> done;
-  EventLoop* loop_ptr = nullptr;
-  EventLoop loop([&] { trace.add("|"); });
-  loop_ptr = &loop;
-
-  loop.post([&] {
-    trace.add("a");
-    loop_ptr->post_in_batch([&] {
-      trace.add("b");
-      done.set_value();
+TEST_F(LoopTest, ATaskPostedInBatchRunsBeforeTheBatchEnds) {
+  std::vector<std::string> events = run([this](EventLoop& loop) {
+    trace_.add("a");
+    loop.post_in_batch([this] {
+      trace_.add("b");
+      done_.set_value();
     });
   });
-  done.get_future().get();
 
-  std::vector<std::string> events = trace.events();
   ASSERT_GE(events.size(), 2u);
   EXPECT_EQ(events[0], "a");
   EXPECT_EQ(events[1], "b");

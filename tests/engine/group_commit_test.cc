@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <boost/json.hpp>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <string>
@@ -15,12 +14,14 @@
 #include "engine_harness.h"
 #include "simulated_invoker.h"
 #include "store/sqlite_execution_store.h"
+#include "store/store_test_support.h"
 
 namespace allma::engine {
 namespace {
 
 using allma::testing::SimulatedInvoker;
 using store::ExecutionStore;
+using store::testing::TempDir;
 
 constexpr const char* kFlow = R"({"id":"grouped","version":1,"startStepInstanceId":"a","steps":{
   "a":{"stepInstanceId":"a","stepType":"CUSTOM_LAMBDA_INVOKE","lambdaFunctionArnTemplate":"fn-a",
@@ -37,22 +38,6 @@ std::unique_ptr<store::SqliteExecutionStore> open_or_fail(const std::string& pat
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   return s.ok() ? std::move(*s) : nullptr;
 }
-
-class TempFile {
- public:
-  TempFile() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "allma-group-XXXXXX").string();
-    dir_ = mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
-  }
-  ~TempFile() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string path() const { return dir_ + "/allma.db"; }
-
- private:
-  std::string dir_;
-};
 
 // Before answering, looks through its own connection for the attempt being sent.
 class CheckingInvoker final : public FunctionInvoker {
@@ -151,10 +136,10 @@ class CountingStore final : public ExecutionStore {
 };
 
 TEST(GroupCommit, EveryRequestGoesOutOnlyOnceItsAttemptIsStored) {
-  TempFile file;
-  auto store = open_or_fail(file.path());
+  TempDir dir;
+  auto store = open_or_fail(dir.file("allma.db"));
   ASSERT_NE(store, nullptr);
-  CheckingInvoker invoker(file.path());
+  CheckingInvoker invoker(dir.file("allma.db"));
   ExecutorOptions options;
   options.invoker = &invoker;
   options.store = store.get();
@@ -170,8 +155,8 @@ TEST(GroupCommit, EveryRequestGoesOutOnlyOnceItsAttemptIsStored) {
 }
 
 TEST(GroupCommit, TheCallerHearsOfTheEndOnlyOnceItIsStored) {
-  TempFile file;
-  auto store = open_or_fail(file.path());
+  TempDir dir;
+  auto store = open_or_fail(dir.file("allma.db"));
   ASSERT_NE(store, nullptr);
   SimulatedInvoker invoker;
   ExecutorOptions options;
@@ -183,7 +168,7 @@ TEST(GroupCommit, TheCallerHearsOfTheEndOnlyOnceItIsStored) {
   Status started = executor.start(
       testing::load_or_fail(boost::json::parse(kFlow)), StartRequest{},
       [&](ExecutionResult result) {
-        auto other = open_or_fail(file.path());
+        auto other = open_or_fail(dir.file("allma.db"));
         Result<store::ExecutionStatus> s = other->execution_status(result.execution_id);
         stored_status.set_value(s.ok() ? std::string(store::to_string(*s)) : s.error().message);
       });
@@ -193,8 +178,8 @@ TEST(GroupCommit, TheCallerHearsOfTheEndOnlyOnceItIsStored) {
 }
 
 TEST(GroupCommit, ConcurrentExecutionsShareCommits) {
-  TempFile file;
-  auto sqlite = open_or_fail(file.path());
+  TempDir dir;
+  auto sqlite = open_or_fail(dir.file("allma.db"));
   ASSERT_NE(sqlite, nullptr);
   CountingStore store(*sqlite);
   SimulatedInvoker invoker;
