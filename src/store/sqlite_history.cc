@@ -212,7 +212,7 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
       context("put attempt " + std::to_string(a.attempt) + " of step " +
               std::to_string(a.step_seq) + " of execution \"" + a.execution_id + "\"");
   std::unique_lock lock = acquire();
-  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
+  auto body = [&]() -> Status {
     Status exists = require_execution(statement(kExecutionExists), a.execution_id);
     if (!exists.ok()) {
       return exists.error().in(what);
@@ -245,14 +245,16 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
     upsert.bind(16, a.log_tail);
     upsert.exec();
     return ok_status();
-  });
+  };
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, body,
+                        /*one_statement=*/true);
 }
 
 Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
   std::string what = context("put outcome of step " + std::to_string(o.step_seq) +
                              " of execution \"" + o.execution_id + "\"");
   std::unique_lock lock = acquire();
-  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, [&]() -> Status {
+  auto body = [&]() -> Status {
     Status exists = require_execution(statement(kExecutionExists), o.execution_id);
     if (!exists.ok()) {
       return exists.error().in(what);
@@ -272,7 +274,9 @@ Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
     upsert.bind(7, to_text(o.writes));
     upsert.exec();
     return ok_status();
-  });
+  };
+  return in_transaction(*db_, *group_, what, options_.busy_timeout, true, body,
+                        /*one_statement=*/true);
 }
 
 Result<ExecutionHistory> SqliteExecutionStore::load_execution(const std::string& execution_id) {

@@ -3,6 +3,7 @@
 // Internal to src/store/: the SQLiteCpp adapter (STYLE.md 2.6). Include only from store .cc files.
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -54,17 +55,26 @@ void undo_group_write(SQLite::Database& db, WriteGroup& group, const Error& erro
 // Runs `body` inside one transaction on `db` (BEGIN IMMEDIATE when `write`, else DEFERRED),
 // committing when it returns OK and rolling back when it fails or throws. Inside an open
 // `group` a write runs in a savepoint of the group's transaction instead and is committed with
-// the group; a read runs in the group's transaction.
+// the group; a read runs in the group's transaction. `one_statement` says the body changes
+// the database with one statement at most, which SQLite makes atomic by itself: in a group it
+// then needs no savepoint.
 template <typename F>
 auto in_transaction(SQLite::Database& db, WriteGroup& group, std::string_view context,
-                    std::chrono::milliseconds busy_timeout, bool write, F&& body)
-    -> decltype(body()) {
+                    std::chrono::milliseconds busy_timeout, bool write, F&& body,
+                    bool one_statement = false) -> decltype(body()) {
   if (group.open) {
     if (group.broken) {
       return group.broken->in(context);
     }
     if (!write) {
       return guarded(context, busy_timeout, body);
+    }
+    if (one_statement) {
+      auto result = guarded(context, busy_timeout, body);
+      if (!result.ok() && sqlite3_get_autocommit(db.getHandle()) != 0) {
+        group.broken = result.error();  // the failure undid the whole group
+      }
+      return result;
     }
     auto result = guarded(context, busy_timeout, [&]() -> decltype(body()) {
       db.exec("SAVEPOINT allma_write");
