@@ -102,6 +102,21 @@ const Inputs& inputs() {
   return in;
 }
 
+// An experiment, not the engine's layout: the 10 MB document parsed into one
+// boost::json::monotonic_resource, so that object tables, keys and strings lie packed in
+// document order (with json::parse each key and each table is its own heap block). Shows what
+// a change of who owns a parsed context would give (docs/benchmarks.md section 1).
+struct PackedDoc {
+  explicit PackedDoc(const std::string& text) : doc(boost::json::parse(text, &resource)) {}
+  boost::json::monotonic_resource resource;
+  boost::json::value doc;
+};
+
+const boost::json::value& packed_10mb() {
+  static const PackedDoc packed(inputs().texts[2]);
+  return packed.doc;
+}
+
 bool write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -146,6 +161,24 @@ constexpr PathCase kMorePaths[] = {
 // from call to call (the select() overload that fills one), so a call allocates nothing.
 void bm_select(benchmark::State& state, std::size_t size_index, const char* path_text) {
   const boost::json::value& doc = inputs().docs[size_index];
+  Result<json::JsonPath> path = json::JsonPath::parse(path_text);
+  if (!path.ok()) {
+    state.SkipWithError("path does not parse");
+    return;
+  }
+  const json::Scope scope(doc);
+  std::vector<const boost::json::value*> hits;
+  boost::json::value scratch;
+  for (auto _ : state) {
+    json::select(*path, scope, scratch, hits);
+    benchmark::DoNotOptimize(hits.data());
+  }
+  state.counters["matches"] = static_cast<double>(hits.size());
+}
+
+// bm_select on the packed 10 MB document.
+void bm_select_packed(benchmark::State& state, const char* path_text) {
+  const boost::json::value& doc = packed_10mb();
   Result<json::JsonPath> path = json::JsonPath::parse(path_text);
   if (!path.ok()) {
     state.SkipWithError("path does not parse");
@@ -366,6 +399,10 @@ void register_benchmarks() {
           std::string("jsonpath_floor/") + kPaths[f].label + "/" + kSizes[k].label;
       benchmark::RegisterBenchmark(name.c_str(), bm_floor, k, kFloors[f]);
     }
+  }
+  for (const PathCase& p : kPaths) {
+    benchmark::RegisterBenchmark((std::string("jsonpath_packed/") + p.label + "/10mb").c_str(),
+                                 bm_select_packed, p.path);
   }
   for (const PathCase& p : kMorePaths) {
     benchmark::RegisterBenchmark((std::string("jsonpath_more/") + p.label + "/100kb").c_str(),
