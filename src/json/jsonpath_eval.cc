@@ -184,6 +184,11 @@ class Walker {
   // `..`: the rest of the path from this node, then `..` again from every child that is an
   // object, an array or null (JS typeof "object"), in document order.
   void descend(std::size_t i, const boost::json::value& v, std::size_t depth) {
+    if (i + 2 == segments_.size() && segments_[i + 1].kind == Kind::kName &&
+        segments_[i + 1].selector.index < 0 && !segments_[i + 1].selector.negative &&
+        segments_[i + 1].selector.name != "length") {
+      return descend_to_member(segments_[i + 1].selector.name, v, depth);
+    }
     walk(i + 1, v, depth);
     if (depth > kMaxDescent) return;
     if (const boost::json::array* arr = v.if_array()) {
@@ -196,6 +201,24 @@ class Walker {
       for (const auto& m : *obj) {
         const boost::json::value& c = m.value();
         if (c.is_object() || c.is_array() || c.is_null()) walk(i, c, depth + 1);
+      }
+    }
+  }
+
+  // `..name` ending the path, for a name that only objects have (not an index, not `length`):
+  // what descend() and name() do, without dispatching on the segments at every node.
+  void descend_to_member(std::string_view name, const boost::json::value& v, std::size_t depth) {
+    if (const boost::json::object* obj = v.if_object()) {
+      if (const boost::json::value* hit = find_member(*obj, name)) hits.push_back(hit);
+      if (depth > kMaxDescent) return;
+      for (const auto& m : *obj) {
+        const boost::json::value& c = m.value();
+        if (c.is_object() || c.is_array()) descend_to_member(name, c, depth + 1);
+      }
+    } else if (const boost::json::array* arr = v.if_array()) {
+      if (depth > kMaxDescent) return;
+      for (const boost::json::value& c : *arr) {
+        if (c.is_object() || c.is_array()) descend_to_member(name, c, depth + 1);
       }
     }
   }
