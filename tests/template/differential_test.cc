@@ -4,6 +4,7 @@
 // error on one side must be an error on the other. Fails when node or handlebars is missing.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdint>
@@ -384,7 +385,9 @@ struct Reply {
 
 // Runs the oracle over all cases at once.
 std::vector<Reply> run_oracle(const std::vector<Case>& cases, std::string& problem) {
-  std::string dir = std::string(ALLMA_BINARY_DIR) + "/template_differential";
+  // A directory of this process's own: ctest -j runs the tests that call this in parallel.
+  std::string dir = std::string(ALLMA_BINARY_DIR) + "/template_differential/" +
+                    std::to_string(::getpid());
   std::system(("mkdir -p '" + dir + "'").c_str());
   std::string in_path = dir + "/cases.jsonl";
   std::string out_path = dir + "/replies.jsonl";
