@@ -114,8 +114,11 @@ void reset_signals() {
   dup2(out_fd, 2);
   syscall(SYS_close_range, 3u, ~0u, 0u);
 
+  // vfork: the runtime borrows the guard's memory until it execs, so starting it costs no copy
+  // of the host's page tables (the guard is a fork of the host); exec_runtime only makes
+  // system calls, as a vfork child must.
   const pid_t guard = getpid();
-  const pid_t runtime = fork();
+  const pid_t runtime = vfork();
   if (runtime < 0) _exit(127);
   if (runtime == 0) exec_runtime(spec, argv, envp, guard);
 
