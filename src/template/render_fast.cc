@@ -5,7 +5,6 @@
 
 #include "json/compare.h"
 #include "json/jsonpath_filter.h"
-#include "template/helpers.h"
 #include "template/render.h"
 #include "template/renderer.h"
 
@@ -29,6 +28,31 @@ DataVar data_var(const Expr& e) {
   if (is_word(name, "first")) return DataVar::kFirst;
   if (is_word(name, "last")) return DataVar::kLast;
   return DataVar::kNone;
+}
+
+// data_var() of an expression fast_eligible() accepted: one of the four names, told apart by
+// its first letter.
+DataVar eligible_data_var(const Expr& e) {
+  switch (e.parts[0][0]) {
+    case 'i': return DataVar::kIndex;
+    case 'k': return DataVar::kKey;
+    case 'f': return DataVar::kFirst;
+    default: return DataVar::kLast;
+  }
+}
+
+// Handlebars' `#if` test, `!truthy(v) || isEmpty(v)` (helpers.h), inline: a falsy value, or an
+// empty array.
+bool if_negative(const bj::value* v) {
+  if (v == nullptr) return true;
+  switch (v->kind()) {
+    case bj::kind::bool_: return !v->get_bool();
+    case bj::kind::null: return true;
+    case bj::kind::string: return v->get_string().empty();
+    case bj::kind::object: return false;
+    case bj::kind::array: return v->get_array().empty();
+    default: return !json::truthy(v);
+  }
 }
 
 bool expr_eligible(const Expr& e) {
@@ -145,7 +169,7 @@ class FastRenderer {
     if (e.kind != Expr::Kind::kPath) {
       return e.kind == Expr::Kind::kUndefined ? nullptr : &e.literal;
     }
-    if (e.data) return data_value(data_var(e), frame);
+    if (e.data) return data_value(eligible_data_var(e), frame);
     if (e.parts.empty()) {
       if (ctx.root) ok = false;  // `{{this}}` of a layered root: the general renderer's case
       return ctx.v;
@@ -195,7 +219,7 @@ class FastRenderer {
     if (!ok) return false;
     const Ctx self = helper_this(ctx);
     if (st.call.helper == HelperId::kEach) return each(arg, self, st, frame);
-    bool negative = !json::truthy(arg) || helpers::is_empty(arg);
+    bool negative = if_negative(arg);
     if (st.call.helper == HelperId::kUnless) negative = !negative;
     return program(negative ? st.inverse.get() : st.program.get(), self, frame);
   }
