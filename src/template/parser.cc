@@ -30,26 +30,6 @@ struct InverseAnd {
 
 constexpr std::size_t kMaxNesting = 200;
 
-// See ast::Program::simple.
-bool is_simple(const Program& program) {
-  for (const ast::Statement& st : program.body) {
-    if (st.kind == ast::Statement::Kind::kContent || st.kind == ast::Statement::Kind::kComment) {
-      continue;
-    }
-    if (st.kind != ast::Statement::Kind::kMustache) return false;
-    const ast::Call& call = st.call;
-    const bool lookup = call.kind == ast::CallKind::kSimple ||
-                        (call.kind == ast::CallKind::kAmbiguous &&
-                         call.helper == ast::HelperId::kNone);
-    const ast::Expr& e = call.path;
-    if (!lookup || e.kind != ast::Expr::Kind::kPath || e.data || e.depth != 0 ||
-        e.bp_depth >= 0 || e.parts.empty()) {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Parser {
  public:
   Parser(std::string_view source, std::vector<Token> tokens)
@@ -64,7 +44,7 @@ class Parser {
       return unexpected(peek());
     }
     apply_whitespace_control(*root);
-    root->simple = is_simple(*root);
+    root->simple = simple_eligible(*root);
     root->fast = fast_eligible(*root);
     return root;
   }

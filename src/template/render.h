@@ -16,6 +16,11 @@ namespace allma::tmpl {
 Status render_program(const ast::Program& program, std::string_view source,
                       const json::Scope& scope, std::string& out);
 
+// True when `program` holds only content, comments and mustaches of plain context paths (no
+// helper, data variable, `../` or block parameter): ast::Program::simple, which render.cc renders
+// with a straight loop.
+bool simple_eligible(const ast::Program& program);
+
 // True when `program` and all it nests are in the subset render_fast() handles: content,
 // comments, mustaches of context paths (no `../`, no block parameters) and of `@index`, `@key`,
 // `@first`, `@last`; `{{#if x}}`, `{{#unless x}}` and `{{#each x}}` blocks (one argument, a

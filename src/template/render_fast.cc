@@ -1,6 +1,8 @@
 // The fast renderer of render.h: the subset of templates steps use most (plain paths, #if,
 // #unless, #each over arrays, `@index` and friends), rendered with the general renderer's
-// semantics (render.cc) but without its environment, helper dispatch and owned values.
+// semantics (render.cc) but without its environment, helper dispatch and owned values; and the
+// checks that decide which parsed programs the fast paths may take (simple_eligible,
+// fast_eligible).
 #include <cstring>
 
 #include "json/compare.h"
@@ -253,6 +255,25 @@ class FastRenderer {
 
 }  // namespace
 }  // namespace detail
+
+bool simple_eligible(const ast::Program& program) {
+  for (const ast::Statement& st : program.body) {
+    if (st.kind == ast::Statement::Kind::kContent || st.kind == ast::Statement::Kind::kComment) {
+      continue;
+    }
+    if (st.kind != ast::Statement::Kind::kMustache) return false;
+    const ast::Call& call = st.call;
+    const bool lookup = call.kind == ast::CallKind::kSimple ||
+                        (call.kind == ast::CallKind::kAmbiguous &&
+                         call.helper == ast::HelperId::kNone);
+    const ast::Expr& e = call.path;
+    if (!lookup || e.kind != ast::Expr::Kind::kPath || e.data || e.depth != 0 ||
+        e.bp_depth >= 0 || e.parts.empty()) {
+      return false;
+    }
+  }
+  return true;
+}
 
 bool fast_eligible(const ast::Program& program) { return detail::program_eligible(&program); }
 
