@@ -159,8 +159,7 @@ constexpr PathCase kMorePaths[] = {
 // Evaluation only: the path is parsed once; select() returns pointers into the document, as
 // jsonpath-plus returns references to its nodes. The result vector is the caller's and reused
 // from call to call (the select() overload that fills one), so a call allocates nothing.
-void bm_select(benchmark::State& state, std::size_t size_index, const char* path_text) {
-  const boost::json::value& doc = inputs().docs[size_index];
+void select_loop(benchmark::State& state, const boost::json::value& doc, const char* path_text) {
   Result<json::JsonPath> path = json::JsonPath::parse(path_text);
   if (!path.ok()) {
     state.SkipWithError("path does not parse");
@@ -176,22 +175,13 @@ void bm_select(benchmark::State& state, std::size_t size_index, const char* path
   state.counters["matches"] = static_cast<double>(hits.size());
 }
 
+void bm_select(benchmark::State& state, std::size_t size_index, const char* path_text) {
+  select_loop(state, inputs().docs[size_index], path_text);
+}
+
 // bm_select on the packed 10 MB document.
 void bm_select_packed(benchmark::State& state, const char* path_text) {
-  const boost::json::value& doc = packed_10mb();
-  Result<json::JsonPath> path = json::JsonPath::parse(path_text);
-  if (!path.ok()) {
-    state.SkipWithError("path does not parse");
-    return;
-  }
-  const json::Scope scope(doc);
-  std::vector<const boost::json::value*> hits;
-  boost::json::value scratch;
-  for (auto _ : state) {
-    json::select(*path, scope, scratch, hits);
-    benchmark::DoNotOptimize(hits.data());
-  }
-  state.counters["matches"] = static_cast<double>(hits.size());
+  select_loop(state, packed_10mb(), path_text);
 }
 
 // The same through the select() that returns a new vector per call (one allocation, and the
