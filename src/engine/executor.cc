@@ -448,9 +448,16 @@ void Executor::State::finish(Execution& e, ExecutionStatus status, boost::json::
       return s.finish_execution(e.id, status, boost::json::value(e.context), error,
                                 options.clock->now());
     });
+    // The caller hears what the store holds, never an end the store refused: CANCELLED when
+    // another process cancelled the execution while its last step ran, else the refusal.
     if (!st.ok()) {
-      log::error(kComponent, "store_write_failed",
-                 {{"execution_id", e.id}, {"error", st.error().message}});
+      Result<ExecutionStatus> now = options.store->execution_status(e.id);
+      if (!now.ok() || *now != ExecutionStatus::kCancelled) {
+        stored(e, st);
+        return;
+      }
+      status = ExecutionStatus::kCancelled;
+      error = nullptr;
     }
   }
   log::info(kComponent, "execution_finished",
