@@ -253,6 +253,8 @@ Status SqliteExecutionStore::end_group() {
   Status committed = ok_status();
   if (group_->broken) {
     committed = group_->broken->in(what + ": the group was undone by an earlier failure");
+  } else if (Status here = sqlite::check_not_moved(*db_, what); !here.ok()) {
+    committed = here;
   } else {
     committed = guarded(what, options_.busy_timeout, [&]() -> Status {
       db_->exec("COMMIT");

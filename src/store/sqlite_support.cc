@@ -198,6 +198,19 @@ Result<std::pair<std::int64_t, std::string>> decode_page_token(std::string_view 
   return std::make_pair(ms, std::string(rest.substr(colon + 1)));
 }
 
+Status check_not_moved(SQLite::Database& db, std::string_view context) {
+  int moved = 0;
+  int rc = sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  if (rc != SQLITE_OK || moved == 0) {
+    return ok_status();  // not moved, or a database without a file (":memory:")
+  }
+  return make_error(ErrorCode::kUnavailable,
+                    std::string(context) +
+                        ": the store file was deleted or replaced while in use; nothing more "
+                        "is written to it",
+                    "StoreUnavailable");
+}
+
 void undo_group_write(SQLite::Database& db, WriteGroup& group, const Error& error) {
   if (sqlite3_get_autocommit(db.getHandle()) != 0) {
     group.broken = error;  // the whole transaction is gone: nothing of the group is stored

@@ -52,6 +52,10 @@ struct WriteGroup {
 // group broken with `error`.
 void undo_group_write(SQLite::Database& db, WriteGroup& group, const Error& error);
 
+// kUnavailable naming `context` when the file `db` has open was deleted, renamed or replaced
+// since it was opened: a commit would go into a file that nobody will find again.
+Status check_not_moved(SQLite::Database& db, std::string_view context);
+
 // Runs `body` inside one transaction on `db` (BEGIN IMMEDIATE when `write`, else DEFERRED),
 // committing when it returns OK and rolling back when it fails or throws. Inside an open
 // `group` a write runs in a savepoint of the group's transaction instead and is committed with
@@ -93,9 +97,15 @@ auto in_transaction(SQLite::Database& db, WriteGroup& group, std::string_view co
     SQLite::Transaction transaction(
         db, write ? SQLite::TransactionBehavior::IMMEDIATE : SQLite::TransactionBehavior::DEFERRED);
     auto result = body();
-    if (result.ok()) {
-      transaction.commit();
+    if (!result.ok()) {
+      return result;
     }
+    if (write) {
+      if (Status here = check_not_moved(db, context); !here.ok()) {
+        return decltype(body())(std::move(here).error());
+      }
+    }
+    transaction.commit();
     return result;
   });
 }
