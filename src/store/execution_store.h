@@ -117,7 +117,10 @@ class ExecutionStore {
   virtual Result<FlowRecord> get_flow(const std::string& flow_id, int version) = 0;
 
   virtual Status create_execution(const ExecutionRecord& execution) = 0;
-  virtual Status put_attempt(const AttemptRecord& attempt) = 0;  // insert or update by key
+  // Insert, or update the attempt of the same key and attempt_id (its outcome, a re-send);
+  // kFailedPrecondition when the key holds another attempt_id (a second engine on the execution).
+  virtual Status put_attempt(const AttemptRecord& attempt) = 0;
+  // Insert; kFailedPrecondition when the step's outcome is already recorded (a second engine).
   virtual Status put_outcome(const StepOutcome& outcome) = 0;
   virtual Status finish_execution(const std::string& execution_id, ExecutionStatus status,
                                   const boost::json::value& final_context,

@@ -226,7 +226,8 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
         "function_arn = excluded.function_arn, request_id = excluded.request_id, "
         "started_at = excluded.started_at, ended_at = excluded.ended_at, "
         "retry_at = excluded.retry_at, input = excluded.input, output = excluded.output, "
-        "error = excluded.error, log_tail = excluded.log_tail");
+        "error = excluded.error, log_tail = excluded.log_tail "
+        "WHERE attempts.attempt_id = excluded.attempt_id");
     upsert.bind(1, a.execution_id);
     upsert.bind(2, static_cast<std::int64_t>(a.step_seq));
     upsert.bind(3, a.series);
@@ -243,7 +244,11 @@ Status SqliteExecutionStore::put_attempt(const AttemptRecord& a) {
     upsert.bind(14, to_text(a.output));
     upsert.bind(15, to_text(a.error));
     upsert.bind(16, a.log_tail);
-    upsert.exec();
+    if (upsert.exec() == 0) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        what + ": another attempt is already recorded under this key (is another "
+                               "allma running this execution?)");
+    }
     return ok_status();
   };
   return in_transaction(*db_, *group_, what, options_.busy_timeout, true, body,
@@ -262,9 +267,7 @@ Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
     SQLite::Statement& upsert = statement(
         "INSERT INTO outcomes (execution_id, step_seq, step_id, next_step_id, transition_key, "
         "recorded_at, writes) VALUES (?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (execution_id, step_seq) DO UPDATE SET step_id = excluded.step_id, "
-        "next_step_id = excluded.next_step_id, transition_key = excluded.transition_key, "
-        "recorded_at = excluded.recorded_at, writes = excluded.writes");
+        "ON CONFLICT (execution_id, step_seq) DO NOTHING");
     upsert.bind(1, o.execution_id);
     upsert.bind(2, static_cast<std::int64_t>(o.step_seq));
     upsert.bind(3, o.step_id);
@@ -272,7 +275,11 @@ Status SqliteExecutionStore::put_outcome(const StepOutcome& o) {
     upsert.bind(5, o.transition_key);
     upsert.bind(6, static_cast<std::int64_t>(to_millis(o.recorded_at)));
     upsert.bind(7, to_text(o.writes));
-    upsert.exec();
+    if (upsert.exec() == 0) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        what + ": the step's outcome is already recorded (is another allma "
+                               "running this execution?)");
+    }
     return ok_status();
   };
   return in_transaction(*db_, *group_, what, options_.busy_timeout, true, body,
