@@ -68,8 +68,11 @@ std::string default_store_path();
 //   given version the only published one (kNotFound when that version is not stored).
 // - get_flow(id, 0) returns the published version, or the newest when none is published.
 // - create_execution fails with kFailedPrecondition when the id exists.
-// - put_attempt and put_outcome fail with kNotFound for an unknown execution; both replace a row
-//   with the same key ((execution, step_seq, series, attempt) and (execution, step_seq)).
+// - put_attempt and put_outcome fail with kNotFound for an unknown execution. put_attempt
+//   replaces the row of the same key (execution, step_seq, series, attempt) only when it holds
+//   the same attempt_id; put_outcome never replaces (execution, step_seq); otherwise both fail
+//   with kFailedPrecondition (another engine is running the execution).
+// - A commit into a file that was deleted or replaced while open fails with kUnavailable.
 // - finish_execution needs a RUNNING execution and a terminal status (kFailedPrecondition,
 //   kInvalidArgument). reopen_execution clears ended_at, the error and the final context.
 // - list_executions: started_after is inclusive, started_before exclusive; limit 1..1000
