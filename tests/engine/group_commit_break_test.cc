@@ -36,10 +36,7 @@ boost::json::value last_step_flow(bool failing) {
 std::unique_ptr<store::SqliteExecutionStore> open_or_fail(const std::string& path) {
   store::OpenOptions options;
   options.durability = store::Durability::kNormal;
-  Result<std::unique_ptr<store::SqliteExecutionStore>> s =
-      store::SqliteExecutionStore::open(path, options);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  return s.ok() ? std::move(*s) : nullptr;
+  return store::testing::open_store(path, options);
 }
 
 // Cancels the execution through its own connection (as `allma executions cancel` from another

@@ -33,10 +33,7 @@ constexpr const char* kFlow = R"({"id":"grouped","version":1,"startStepInstanceI
 std::unique_ptr<store::SqliteExecutionStore> open_or_fail(const std::string& path) {
   store::OpenOptions options;
   options.durability = store::Durability::kNormal;
-  Result<std::unique_ptr<store::SqliteExecutionStore>> s =
-      store::SqliteExecutionStore::open(path, options);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  return s.ok() ? std::move(*s) : nullptr;
+  return store::testing::open_store(path, options);
 }
 
 // Before answering, looks through its own connection for the attempt being sent.
