@@ -5,7 +5,7 @@
 //
 // Usage: allma_flow_bench CODE_DIR [--durability none|normal|full] [--executions N]
 //                                  [--concurrency C] [--steps S] [--db PATH]
-// CODE_DIR holds an executable `bootstrap` (bench/flow/run.sh compiles fast_bootstrap.c).
+// CODE_DIR holds an executable `bootstrap` (bench/flow/run.sh compiles bench/provided_bootstrap.c).
 //
 // Prints one JSON line: wall time, steps/s, engine time per step (each execution's wall time
 // minus the time its function calls took, over its steps: median and p99 across executions),

@@ -7,7 +7,8 @@
 #     and 64, same load generator (build/invbench/bench/allma_invoke_bench);
 #  2. N calls at once from LambdaClient to sleep_server.c (one epoll thread, answers each request
 #     1 s after it arrived, a few microseconds of CPU per request), for each N of --bursts;
-#  3. N calls at once to our host's `sleep1` function (sleep_bootstrap.c, a provided runtime
+#  3. N calls at once to our host's `sleep1` function (../provided_bootstrap.c with
+#     SLEEP_MS=1000, a provided runtime
 #     handling one invocation at a time per process, sleeps 1 s), cold and then warm (the
 #     processes of the cold burst are kept by the host).
 #
@@ -145,7 +146,7 @@ fi
 has_part node && "$here/setup-peer.sh"
 allma="$build/src/cli/allma"
 mkdir -p "$build/invoke/sleep1"
-cc -O2 -Wall -Wextra -o "$build/invoke/sleep1/bootstrap" "$here/sleep_bootstrap.c"
+cc -O2 -Wall -Wextra -o "$build/invoke/sleep1/bootstrap" "$here/../provided_bootstrap.c"
 cc -O2 -Wall -Wextra -o "$build/invoke/sleep_server" "$here/sleep_server.c"
 functions="$build/invoke/functions.json"
 cat > "$functions" <<EOF
@@ -153,7 +154,8 @@ cat > "$functions" <<EOF
   {"name": "invbench-dev-fast", "runtime": "nodejs", "handler": "index.handler",
    "codeDir": "$here/functions/fast", "timeoutSeconds": 30, "reservedConcurrency": 64},
   {"name": "sleep1", "runtime": "provided", "handler": "sleep1",
-   "codeDir": "$build/invoke/sleep1", "timeoutSeconds": 60, "reservedConcurrency": 1000}
+   "codeDir": "$build/invoke/sleep1", "timeoutSeconds": 60, "reservedConcurrency": 1000,
+   "environment": {"SLEEP_MS": "1000"}}
 ]}
 EOF
 bench="$build/bench/allma_invoke_bench"
