@@ -18,6 +18,7 @@
 #include <boost/json.hpp>
 
 #include "json/scope.h"
+#include "paired_main.h"
 #include "template/template.h"
 
 namespace {
@@ -165,26 +166,5 @@ void register_benchmarks() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> rest;
-  std::string inputs_dir;
-  bool inputs_only = false;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view arg(argv[i]);
-    if (arg.starts_with("--inputs_dir=")) {
-      inputs_dir = std::string(arg.substr(13));
-    } else if (arg == "--inputs_only") {
-      inputs_only = true;
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  if (!inputs_dir.empty() && !write_inputs(inputs_dir)) return 2;
-  if (inputs_only) return 0;
-  int rest_argc = static_cast<int>(rest.size());
-  register_benchmarks();
-  benchmark::Initialize(&rest_argc, rest.data());
-  if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return allma::bench::paired_main(argc, argv, write_inputs, register_benchmarks);
 }
