@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -38,6 +40,24 @@ Status create_parent_directories(const std::string& path, std::string_view conte
                       "StoreUnavailable");
   }
   return ok_status();
+}
+
+// Why the store at `path` cannot be written, if that is the case: SQLite opens it read-write
+// and, in WAL mode, creates "-wal" and "-shm" files beside it, so the file and its directory
+// must be writable. nullopt when both are (or the path is ":memory:").
+std::optional<std::string> unwritable(const std::string& path) {
+  if (path.empty() || path == ":memory:") return std::nullopt;
+  std::filesystem::path file(path);
+  std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
+  if (std::filesystem::exists(file) && access(path.c_str(), W_OK) != 0) {
+    return "the file is read-only (" + std::string(std::strerror(errno)) + ")";
+  }
+  if (access(dir.c_str(), W_OK) != 0) {
+    return "its directory \"" + dir.string() + "\" is read-only (" +
+           std::string(std::strerror(errno)) +
+           "); allma writes the store's -wal and -shm files there";
+  }
+  return std::nullopt;
 }
 
 // Connection settings that write nothing to the file.
@@ -169,7 +189,7 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
   }
 
   using Opened = Result<std::unique_ptr<SqliteExecutionStore>>;
-  return guarded(context, options.busy_timeout, [&]() -> Opened {
+  Opened opened = guarded(context, options.busy_timeout, [&]() -> Opened {
     auto db = std::make_unique<SQLite::Database>(path, flags,
                                                  static_cast<int>(options.busy_timeout.count()));
     configure_connection(*db, options);
@@ -194,6 +214,16 @@ Result<std::unique_ptr<SqliteExecutionStore>> SqliteExecutionStore::open(const s
     return std::unique_ptr<SqliteExecutionStore>(
         new SqliteExecutionStore(path, std::move(db), options));
   });
+  // SQLite says only "unable to open database file" when it cannot write beside the file.
+  const std::string failure = opened.ok() ? "" : opened.error().name;
+  if (failure == "StoreUnavailable" || failure == "StoreUnwritable") {
+    if (std::optional<std::string> why = unwritable(path)) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        context + ": cannot open the store for writing: " + *why,
+                        "StoreUnwritable");
+    }
+  }
+  return opened;
 }
 
 SqliteExecutionStore::SqliteExecutionStore(std::string path, std::unique_ptr<SQLite::Database> db,

@@ -321,6 +321,30 @@ TEST(SqliteStoreFull, FullFilesystemGivesUnavailableAndKeepsEarlierRows) {
   ::umount2(mount_point.c_str(), MNT_DETACH);
 }
 
+TEST(SqliteStoreReadOnly, StoreOnAReadOnlyFilesystemSaysSo) {
+  TempDir dir;
+  std::string mount_point = dir.file("ro");
+  std::filesystem::create_directory(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=4m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
+  }
+  std::string path = mount_point + "/allma.db";
+  {
+    std::unique_ptr<SqliteExecutionStore> store = open_store(path);
+    ASSERT_NE(store, nullptr);
+  }
+  for (const char* beside : {"-wal", "-shm"}) std::filesystem::remove(path + beside);
+  ASSERT_EQ(::mount("tmpfs", mount_point.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=4m"), 0);
+
+  Result<std::unique_ptr<SqliteExecutionStore>> opened = SqliteExecutionStore::open(path);
+
+  ::umount2(mount_point.c_str(), MNT_DETACH);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(opened.error().message.find("read-only"), std::string::npos) << opened.error().message;
+  EXPECT_NE(opened.error().message.find(path), std::string::npos) << opened.error().message;
+}
+
 TEST(DefaultStorePath, UsesAnAbsoluteXdgDataHome) {
   std::string saved = getenv("XDG_DATA_HOME") ? getenv("XDG_DATA_HOME") : "";
   setenv("XDG_DATA_HOME", "/data/home", 1);
