@@ -331,6 +331,25 @@ std::string canonical_request_v4(const SigningInput& in, const Credentials& cred
 
 namespace {
 
+// The day's signing key for (secret, date, region, service): four HMACs, the same for every
+// request of that day. Each thread keeps the last one it derived (a client signs with one
+// scope all day), so a request costs one HMAC for its key instead of four.
+const std::string& signing_key(const std::string& secret, const std::string& date,
+                               const std::string& region, const std::string& service) {
+  struct Derived {
+    std::string secret, date, region, service, key;
+  };
+  thread_local Derived last;
+  if (last.key.empty() || last.secret != secret || last.date != date || last.region != region ||
+      last.service != service) {
+    std::string key = hmac_sha256("AWS4" + secret, date);
+    key = hmac_sha256(key, region);
+    key = hmac_sha256(key, service);
+    last = Derived{secret, date, region, service, hmac_sha256(key, "aws4_request")};
+  }
+  return last.key;
+}
+
 Signature sign_with(const SigningInput& in, const Credentials& creds, bool skip_unsigned) {
   Signature sig;
   std::string canonical = build_canonical(in, creds, sig.signed_headers, skip_unsigned);
@@ -340,11 +359,9 @@ Signature sign_with(const SigningInput& in, const Credentials& creds, bool skip_
   std::string to_sign = "AWS4-HMAC-SHA256\n" + in.amz_date + "\n" + sig.credential_scope + "\n" +
                         sha256_hex(canonical);
 
-  std::string key = hmac_sha256("AWS4" + creds.secret_access_key, date);
-  key = hmac_sha256(key, in.region);
-  key = hmac_sha256(key, in.service);
-  key = hmac_sha256(key, "aws4_request");
-  sig.signature = hex_encode(hmac_sha256(key, to_sign));
+  sig.signature =
+      hex_encode(hmac_sha256(signing_key(creds.secret_access_key, date, in.region, in.service),
+                             to_sign));
 
   sig.authorization = "AWS4-HMAC-SHA256 Credential=" + creds.access_key_id + "/" +
                       sig.credential_scope + ", SignedHeaders=" + sig.signed_headers +
