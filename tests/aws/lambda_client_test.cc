@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "aws/encoding.h"
 #include "base/log.h"
@@ -25,15 +26,16 @@ using testing::ChildProcess;
 
 constexpr std::string_view kSecret = "test-secret/KEY+value";
 
-// The scripted server of lambda_test_server.py, one per test suite.
-class LambdaClientTest : public ::testing::Test {
+// A Python test server started once for the test suite `Suite` (which gives each suite its
+// own server): start_server() from SetUpTestSuite, then SetUp checks it came up.
+template <typename Suite>
+class ScriptServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  static void start_server(const char* script, std::vector<std::string> env) {
     boost::json::object ready;
     server_ = new std::optional<ChildProcess>();
-    start_error_ = new std::string(testing::start_script(
-        "lambda_test_server.py", {"ALLMA_TEST_SECRET=" + std::string(kSecret)},
-        std::chrono::seconds(30), *server_, ready));
+    start_error_ = new std::string(
+        testing::start_script(script, std::move(env), std::chrono::seconds(30), *server_, ready));
     port_ = start_error_->empty() ? static_cast<int>(ready.at("port").as_int64()) : 0;
   }
   static void TearDownTestSuite() {
@@ -42,9 +44,23 @@ class LambdaClientTest : public ::testing::Test {
     delete start_error_;
     start_error_ = nullptr;
   }
+  void SetUp() override { ASSERT_TRUE(start_error_->empty()) << *start_error_; }
+
+  inline static std::optional<ChildProcess>* server_ = nullptr;
+  inline static std::string* start_error_ = nullptr;
+  inline static int port_ = 0;
+};
+
+// The scripted server of lambda_test_server.py, one per test suite.
+class LambdaClientTest : public ScriptServerTest<LambdaClientTest> {
+ protected:
+  static void SetUpTestSuite() {
+    start_server("lambda_test_server.py", {"ALLMA_TEST_SECRET=" + std::string(kSecret)});
+  }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ScriptServerTest::SetUp();
+    if (HasFatalFailure()) return;
     client_ = make_client();
   }
 
@@ -93,15 +109,8 @@ class LambdaClientTest : public ::testing::Test {
     return inspect(r)["requests"].as_int64();
   }
 
-  static std::optional<ChildProcess>* server_;
-  static std::string* start_error_;
-  static int port_;
   std::unique_ptr<LambdaClient> client_;
 };
-
-std::optional<ChildProcess>* LambdaClientTest::server_ = nullptr;
-std::string* LambdaClientTest::start_error_ = nullptr;
-int LambdaClientTest::port_ = 0;
 
 TEST_F(LambdaClientTest, ReturnsTheFunctionAnswerAndItsHeaders) {
   std::string payload = "{\"stepInput\":{\"name\":\"Jos\xc3\xa9 \xf0\x9f\x98\x80\"}}";
@@ -476,24 +485,13 @@ TEST_F(LambdaClientTest, KeepsSecretsOutOfErrors) {
 
 // The asyncio server of lambda_client_burst_server.py, which can hold hundreds of requests at
 // once and counts them, one per test suite.
-class LambdaClientBurstTest : public ::testing::Test {
+class LambdaClientBurstTest : public ScriptServerTest<LambdaClientBurstTest> {
  protected:
-  static void SetUpTestSuite() {
-    boost::json::object ready;
-    server_ = new std::optional<ChildProcess>();
-    start_error_ = new std::string(testing::start_script(
-        "lambda_client_burst_server.py", {}, std::chrono::seconds(30), *server_, ready));
-    port_ = start_error_->empty() ? static_cast<int>(ready.at("port").as_int64()) : 0;
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
+  static void SetUpTestSuite() { start_server("lambda_client_burst_server.py", {}); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ScriptServerTest::SetUp();
+    if (HasFatalFailure()) return;
     LambdaClientOptions options;
     options.endpoint_override = "http://127.0.0.1:" + std::to_string(port_);
     options.default_region = "us-east-1";
@@ -538,15 +536,8 @@ class LambdaClientBurstTest : public ::testing::Test {
     return r.ok() ? boost::json::parse(r->payload).at("held_peak").as_int64() : -1;
   }
 
-  static std::optional<ChildProcess>* server_;
-  static std::string* start_error_;
-  static int port_;
   std::unique_ptr<LambdaClient> client_;
 };
-
-std::optional<ChildProcess>* LambdaClientBurstTest::server_ = nullptr;
-std::string* LambdaClientBurstTest::start_error_ = nullptr;
-int LambdaClientBurstTest::port_ = 0;
 
 TEST_F(LambdaClientBurstTest, HoldsHundredsOfCallsOpenAtOnce) {
   constexpr int kCalls = 500;
