@@ -16,8 +16,7 @@ using BadEndpoint = FaultTest;
 
 TEST_F(BadEndpoint, AnswerThatIsNotHttpIsATransientConnectionError) {
   FaultServer server(dir_, "garbage");
-  RunResult result = allma({"run", remote_flow(0), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(0), server.url());
 
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_EQ(result.signal, 0);
@@ -35,8 +34,7 @@ TEST_F(BadEndpoint, HtmlErrorPageWithStatus500IsAServiceExceptionAndRetried) {
                  {{"count", 1},
                   {"intervalSeconds", 0.1},
                   {"errorEquals", boost::json::array{"Lambda.ServiceException"}}}}}}};
-  RunResult result = allma({"run", one_step_flow("remote", step), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(one_step_flow("remote", step), server.url());
 
   EXPECT_EQ(result.exit_code, 0) << result.err;
   boost::json::value history = show(kExecutionId);
@@ -49,8 +47,7 @@ TEST_F(BadEndpoint, HtmlErrorPageWithStatus500IsAServiceExceptionAndRetried) {
 
 TEST_F(BadEndpoint, AnswerOver8MibIsAContentErrorAndNotRetried) {
   FaultServer server(dir_, "huge");
-  RunResult result = allma({"run", remote_flow(2), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(2), server.url());
 
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.err.find("answer is larger than 8388608 bytes"), std::string::npos)
@@ -63,8 +60,7 @@ TEST_F(BadEndpoint, AnswerOver8MibIsAContentErrorAndNotRetried) {
 
 TEST_F(BadEndpoint, HeadersWithoutEndAreCutOffAtTheHeaderLimit) {
   FaultServer server(dir_, "headers");
-  RunResult result = allma({"run", remote_flow(0), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(0), server.url());
 
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_FALSE(result.timed_out);

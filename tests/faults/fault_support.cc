@@ -177,6 +177,11 @@ void FaultTest::write(const std::string& name, const std::string& bytes) const {
   std::ofstream(path(name), std::ios::binary) << bytes;
 }
 
+RunResult FaultTest::run_against(const std::string& flow, const std::string& endpoint) const {
+  return allma({"run", flow, "--input", path("input.json"), "--lambda-endpoint", endpoint,
+                "--execution-id", kExecutionId});
+}
+
 std::vector<std::string> FaultTest::allma_argv(const std::vector<std::string>& args) const {
   std::vector<std::string> argv{kAllma, "--store", store(), "--log-level", "error"};
   argv.insert(argv.end(), args.begin(), args.end());

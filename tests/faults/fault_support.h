@@ -68,6 +68,8 @@ class FaultTest : public ::testing::Test {
   // Runs `allma --store <store()> --log-level error ARGS` to its end (at most `limit`).
   RunResult allma(const std::vector<std::string>& args,
                   std::chrono::milliseconds limit = std::chrono::seconds(20)) const;
+  // `allma run FLOW --input input.json --lambda-endpoint ENDPOINT --execution-id kExecutionId`.
+  RunResult run_against(const std::string& flow, const std::string& endpoint) const;
   // The same command line, started and left running.
   std::vector<std::string> allma_argv(const std::vector<std::string>& args) const;
 

@@ -130,8 +130,7 @@ TEST_F(Faults, FunctionFloodingItsOutputCompletesWithBoundedMemoryAndLogTail) {
 
 TEST_F(Faults, ConnectionResetBeforeTheAnswerIsRetriedAsATransientError) {
   FaultServer server(dir_, "reset,ok");
-  RunResult result = allma({"run", remote_flow(1), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(1), server.url());
 
   EXPECT_EQ(result.exit_code, 0) << result.err;
   boost::json::value history = show(kExecutionId);
@@ -145,8 +144,7 @@ TEST_F(Faults, ConnectionResetBeforeTheAnswerIsRetriedAsATransientError) {
 
 TEST_F(Faults, ConnectionResetMidBodyWithoutRetriesFailsTheExecution) {
   FaultServer server(dir_, "reset-mid");
-  RunResult result = allma({"run", remote_flow(0), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(0), server.url());
 
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("connection lost"), std::string::npos) << result.err;
@@ -158,8 +156,7 @@ TEST_F(Faults, ConnectionResetMidBodyWithoutRetriesFailsTheExecution) {
 
 TEST_F(Faults, TruncatedBodyIsATransientErrorRetriedThenFailed) {
   FaultServer server(dir_, "truncate");
-  RunResult result = allma({"run", remote_flow(1), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(remote_flow(1), server.url());
 
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("transfer closed with 90 bytes remaining"), std::string::npos)
@@ -183,8 +180,7 @@ TEST_F(Faults, AnswerSlowerThanTheStepTimeoutIsStatesTimeoutAndRetriedOncePerAtt
                  {{"count", 1},
                   {"intervalSeconds", 0.1},
                   {"errorEquals", boost::json::array{"States.Timeout"}}}}}}};
-  RunResult result = allma({"run", one_step_flow("remote", step), "--input", path("input.json"),
-                            "--lambda-endpoint", server.url(), "--execution-id", kExecutionId});
+  RunResult result = run_against(one_step_flow("remote", step), server.url());
 
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_LT(result.elapsed, seconds(4)) << "the first attempt was cut off at its timeout";
