@@ -160,13 +160,12 @@ constexpr PathCase kMorePaths[] = {
 // Evaluation only: the path is parsed once; select() returns pointers into the document, as
 // jsonpath-plus returns references to its nodes. The result vector is the caller's and reused
 // from call to call (the select() overload that fills one), so a call allocates nothing.
-void select_loop(benchmark::State& state, const boost::json::value& doc, const char* path_text) {
+void select_loop(benchmark::State& state, const json::Scope& scope, const char* path_text) {
   Result<json::JsonPath> path = json::JsonPath::parse(path_text);
   if (!path.ok()) {
     state.SkipWithError("path does not parse");
     return;
   }
-  const json::Scope scope(doc);
   std::vector<const boost::json::value*> hits;
   boost::json::value scratch;
   for (auto _ : state) {
@@ -177,12 +176,12 @@ void select_loop(benchmark::State& state, const boost::json::value& doc, const c
 }
 
 void bm_select(benchmark::State& state, std::size_t size_index, const char* path_text) {
-  select_loop(state, inputs().docs[size_index], path_text);
+  select_loop(state, json::Scope(inputs().docs[size_index]), path_text);
 }
 
 // bm_select on the packed 10 MB document.
 void bm_select_packed(benchmark::State& state, const char* path_text) {
-  select_loop(state, packed_10mb(), path_text);
+  select_loop(state, json::Scope(packed_10mb()), path_text);
 }
 
 // The same through the select() that returns a new vector per call (one allocation, and the
@@ -212,19 +211,7 @@ void bm_select_fresh(benchmark::State& state, std::size_t size_index, const char
 void bm_select_layered(benchmark::State& state, std::size_t size_index, const char* path_text) {
   const boost::json::object& doc = inputs().docs[size_index].get_object();
   const boost::json::object runtime{{"flowExecutionId", "e-1"}, {"currentStepInstanceId", "s1"}};
-  Result<json::JsonPath> path = json::JsonPath::parse(path_text);
-  if (!path.ok()) {
-    state.SkipWithError("path does not parse");
-    return;
-  }
-  const json::Scope scope{&runtime, &doc};
-  std::vector<const boost::json::value*> hits;
-  boost::json::value scratch;
-  for (auto _ : state) {
-    json::select(*path, scope, scratch, hits);
-    benchmark::DoNotOptimize(hits.data());
-  }
-  state.counters["matches"] = static_cast<double>(hits.size());
+  select_loop(state, json::Scope{&runtime, &doc}, path_text);
 }
 
 // resolve(): the same, plus copying the matches out, as mappings do.
